@@ -1,0 +1,3 @@
+using WalletGrains.Cli;
+
+return await WalletCli.RunAsync(args, Console.In, Console.Out, Console.Error);

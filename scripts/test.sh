@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need, starts a throwaway PostgreSQL cluster, builds the
+# solution once and runs every test project. Ends with the plain line "N passed, N failed".
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+ensure_native
+apt_install postgresql
+ensure_tools
+
+pg_state=""
+cleanup() {
+  if [ -n "$pg_state" ]; then bash scripts/pg-test.sh stop "$pg_state" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+if [ -z "${WALLETGRAINS_TEST_POSTGRES:-}" ]; then
+  pg_state="$(mktemp -d)"
+  WALLETGRAINS_TEST_POSTGRES="$(bash scripts/pg-test.sh start "$pg_state")"
+  export WALLETGRAINS_TEST_POSTGRES
+  log "throwaway PostgreSQL: $WALLETGRAINS_TEST_POSTGRES"
+fi
+
+config="${CONFIGURATION:-Release}"
+log "dotnet build ($config)"
+dotnet build WalletGrains.sln -c "$config" -nologo -clp:ErrorsOnly -v:q
+
+passed=0 failed=0 skipped=0
+results="$(mktemp -d)"
+for proj in $(find Tests -name '*.Tests.csproj' | sort); do
+  name="$(basename "$proj" .csproj)"
+  log "testing $name"
+  out="$results/$name.log"
+  set +e
+  dotnet test "$proj" -c "$config" --no-build -nologo 2>&1 | tee "$out"
+  set -e
+  # VSTest's per-assembly summary: "Passed!  - Failed:     0, Passed:    56, Skipped:     0, Total:    56"
+  line="$(grep -E 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$out" | tail -n 1 || true)"
+  if [ -z "$line" ]; then
+    log "$name: no test summary (crash or build problem) - counted as one failure"
+    failed=$((failed + 1))
+    continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done
+
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
