@@ -37,8 +37,10 @@ ensure_tools() {
   command -v node >/dev/null || { log "Node.js is required (node not found on PATH)"; exit 1; }
   local stamp="$REPO_ROOT/tools/node_modules/.walletgrains-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$REPO_ROOT/tools/package-lock.json" "$stamp"; then
-    log "npm ci in tools/"
-    (cd "$REPO_ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    # Not `npm ci`: the registry here lacks anvil's other-platform optional packages, so the lock
+    # file cannot list them and `npm ci` refuses it. `npm install --no-save` honours the lock file.
+    log "npm install in tools/"
+    (cd "$REPO_ROOT/tools" && npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null)
     cp "$REPO_ROOT/tools/package-lock.json" "$stamp"
   fi
 }
