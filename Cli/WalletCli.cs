@@ -12,8 +12,17 @@ public static class WalletCli
         var root = new RootCommand("WalletGrains command-line tool: transactions, keys and addresses.")
         {
             AddressCommand.Create(io),
+            TxCommands.Create(io),
         };
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
-        return await root.Parse(args).InvokeAsync(config);
+        try
+        {
+            return await root.Parse(args).InvokeAsync(config);
+        }
+        catch (CliException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
     }
 }
