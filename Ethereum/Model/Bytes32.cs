@@ -51,19 +51,62 @@ public readonly struct Bytes32 : IEquatable<Bytes32>
         ArgumentNullException.ThrowIfNull(hex);
         return TryParse(hex, out var value)
             ? value
-            : throw new FormatException($"'{HexConvert.Truncate(hex)}' is not 32 bytes of hex (expected 64 hex digits, optional 0x prefix).");
+            : throw new FormatException($"'{HexConvert.Truncate(hex)}' is not 32 bytes of hex (expected 0x followed by 64 hex digits).");
     }
 
     /// <summary>Try-pattern form of <see cref="Parse"/>.</summary>
     public static bool TryParse([NotNullWhen(true)] string? hex, out Bytes32 value)
     {
         value = default;
-        if (hex is null || HexConvert.StripPrefix(hex).Length != 2 * Length || !HexConvert.TryFromHex(hex, out var bytes))
+        if (hex is null || hex.Length != 2 + 2 * Length || !HexConvert.HasPrefix(hex) || !HexConvert.TryFromHex(hex, out var bytes))
         {
             return false;
         }
 
         value = FromBytes(bytes);
+        return true;
+    }
+
+    /// <summary>The big-endian 32-byte form of a number (a log topic of an indexed uint256).</summary>
+    public static Bytes32 FromUInt256(UInt256 value)
+    {
+        Span<byte> bytes = stackalloc byte[Length];
+        value.WriteBigEndian(bytes);
+        return FromBytes(bytes);
+    }
+
+    /// <summary>An address left-padded with 12 zero bytes, as indexed <c>address</c> topics carry it.</summary>
+    public static Bytes32 FromAddress(Address address)
+    {
+        Span<byte> bytes = stackalloc byte[Length];
+        bytes.Clear();
+        address.Bytes.CopyTo(bytes[(Length - Address.Length)..]);
+        return FromBytes(bytes);
+    }
+
+    /// <summary>The word read as a big-endian unsigned number.</summary>
+    public UInt256 ToUInt256()
+    {
+        Span<byte> bytes = stackalloc byte[Length];
+        CopyTo(bytes);
+        return UInt256.FromBigEndian(bytes);
+    }
+
+    /// <summary>
+    /// The address in the low 20 bytes; false when any of the 12 high bytes is non-zero, which a
+    /// correctly encoded indexed address never has.
+    /// </summary>
+    public bool TryToAddress(out Address address)
+    {
+        Span<byte> bytes = stackalloc byte[Length];
+        CopyTo(bytes);
+        if (bytes[..(Length - Address.Length)].ContainsAnyExcept((byte)0))
+        {
+            address = default;
+            return false;
+        }
+
+        address = Address.FromBytes(bytes[(Length - Address.Length)..]);
         return true;
     }
 

@@ -1,3 +1,4 @@
+using WalletGrains.Ethereum.Model;
 using WalletGrains.Ethereum.Abi;
 
 namespace WalletGrains.Ethereum.Rpc;

@@ -1,3 +1,4 @@
+using WalletGrains.Ethereum.Model;
 using WalletGrains.Ethereum.Abi;
 using WalletGrains.Ethereum.Rpc;
 using WalletGrains.Testing;
