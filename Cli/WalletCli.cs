@@ -13,6 +13,7 @@ public static class WalletCli
         {
             AddressCommand.Create(io),
             TxCommands.Create(io),
+            KeysCommands.Create(io),
         };
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
         try
