@@ -1,0 +1,36 @@
+using System.Reflection;
+
+namespace WalletGrains.Runtime;
+
+/// <summary>
+/// Base of the generated grain references: every interface call lands in <see cref="Invoke"/>, which looks up the
+/// method's prepared dispatcher (built once per interface) and sends a message.
+/// </summary>
+public class GrainProxy : DispatchProxy
+{
+    private SiloRuntime _runtime = null!;
+    private GrainInterfaceInfo _interface = null!;
+
+    internal GrainClass GrainClass => _interface.GrainClass;
+
+    internal GrainId GrainId { get; private set; }
+
+    /// <summary>The activation this reference sent to last; re-resolved when it retires.</summary>
+    internal Activation? CachedActivation { get; set; }
+
+    internal SiloRuntime Runtime => _runtime;
+
+    /// <inheritdoc />
+    public override string ToString() => $"GrainReference({GrainId})";
+
+    internal void Initialize(SiloRuntime runtime, GrainInterfaceInfo info, string key)
+    {
+        _runtime = runtime;
+        _interface = info;
+        GrainId = new GrainId(info.GrainClass.Name, key);
+    }
+
+    /// <inheritdoc />
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+        _interface.DispatcherFor(targetMethod!).Send(this, args);
+}
