@@ -1,0 +1,65 @@
+using WalletGrains.Ethereum.Model;
+
+namespace WalletGrains.Grains.Chains;
+
+/// <summary>The <c>Wallet</c> configuration section (DESIGN.md §7).</summary>
+public sealed class WalletOptions
+{
+    public const string SectionName = "Wallet";
+
+    public List<ChainOptions> Chains { get; set; } = [];
+
+    public SignerOptions Signers { get; set; } = new();
+}
+
+/// <summary>One chain: <c>Wallet:Chains:N:*</c>.</summary>
+public sealed class ChainOptions
+{
+    public ulong ChainId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public List<string> RpcUrls { get; set; } = [];
+
+    /// <summary>Blocks, counting the inclusion block, before confirmed (1: confirmed once included).</summary>
+    public int Confirmations { get; set; } = 1;
+
+    /// <summary>Typed EIP-1559 transactions, else legacy gasPrice.</summary>
+    public bool Eip1559 { get; set; } = true;
+
+    /// <summary>Highest maxFeePerGas/gasPrice ever signed, wei as a decimal string.</summary>
+    public string MaxFeePerGasCap { get; set; } = "500000000000";
+
+    /// <summary>Fee raise per replacement, integer percent, at least 10 (geth's replacement rule).</summary>
+    public int BumpPercent { get; set; } = 20;
+
+    /// <summary>Time without inclusion before a replacement.</summary>
+    public TimeSpan BumpAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Broadcast transactions per account; the rest wait as queued.</summary>
+    public int MaxInFlight { get; set; } = 16;
+
+    /// <summary>How often an account with pending transactions polls receipts.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Per JSON-RPC call timeout.</summary>
+    public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The cap parsed; valid after options validation.</summary>
+    public UInt256 MaxFeePerGasCapWei => UInt256.Parse(MaxFeePerGasCap);
+}
+
+/// <summary>Key sources: <c>Wallet:Signers:*</c>.</summary>
+public sealed class SignerOptions
+{
+    /// <summary>Raw hex private keys (development; a start-up warning says production should use keystores).</summary>
+    public List<string> Keys { get; set; } = [];
+
+    public string? Mnemonic { get; set; }
+
+    public int MnemonicCount { get; set; } = 10;
+
+    public string? KeystoreDir { get; set; }
+
+    public string? KeystorePasswordFile { get; set; }
+}
