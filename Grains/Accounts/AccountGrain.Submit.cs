@@ -1,0 +1,235 @@
+using System.Collections.Immutable;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Ethereum.Rpc;
+using WalletGrains.Ethereum.Signing;
+using WalletGrains.Grains.Storage;
+
+namespace WalletGrains.Grains.Accounts;
+
+/// <summary>The send path of <see cref="AccountGrain"/>: checks, nonces, signatures, one durable write, broadcast.</summary>
+public sealed partial class AccountGrain
+{
+    public async Task<ImmutableArray<SendOutcome>> SubmitAsync(ImmutableArray<SendCommand> commands)
+    {
+        var ct = CancellationToken.None;
+        var outcomes = new SendOutcome?[commands.Length];
+        await ResolveIdempotencyAsync(commands, outcomes, ct);
+        var fresh = Enumerable.Range(0, commands.Length).Where(i => outcomes[i] is null).ToList();
+        if (fresh.Count == 0)
+        {
+            return [.. outcomes.Select(o => o!)];
+        }
+
+        await SyncNonceAsync(ct);
+
+        // Everything the checks need from the chain, in one JSON-RPC batch: balance, and a gas
+        // estimate for each send that did not give a gas limit.
+        var quote = await _chain.Fees.GetQuoteAsync(ct);
+        var batch = new RpcBatch();
+        var balanceItem = batch.Add(EthRequests.GetBalance(_address, BlockParameter.Latest));
+        var estimates = new Dictionary<int, RpcBatchItem<ulong>>();
+        foreach (var i in fresh)
+        {
+            var c = commands[i];
+            if (c.GasLimit is null)
+            {
+                estimates[i] = batch.Add(EthRequests.EstimateGas(new RpcCallRequest
+                {
+                    From = _address, To = c.To, Value = c.Value, Data = c.Data.ToArray(),
+                }));
+            }
+        }
+
+        await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
+        _balance = balanceItem.Value;
+
+        // Invariant 8: a rejected send reserves nothing, so nonces are handed out only to accepted ones.
+        var committedCost = _live.Where(t => t.Status != TransactionStatus.Mined).Aggregate(UInt256.Zero, (sum, t) => sum + MaxCost(t));
+        var now = _time.GetUtcNow();
+        var nextNonce = _account.NextNonce;
+        var queueing = _live.Any(t => t.Status == TransactionStatus.Queued);
+        var inFlight = _live.Count(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined);
+        var inserted = ImmutableArray.CreateBuilder<WalletTransaction>();
+        var keys = ImmutableArray.CreateBuilder<IdempotencyRecord>();
+        var acceptedByKey = new Dictionary<(string, string), WalletTransaction>();
+        foreach (var i in fresh)
+        {
+            var c = commands[i];
+            if (c.IdempotencyKey is { } k && c.ApiKeyId is { } a && acceptedByKey.TryGetValue((a, k), out var earlier))
+            {
+                outcomes[i] = earlier.RequestHash == c.RequestHash ? SendOutcome.Accepted(earlier, replayed: true) : IdempotencyConflict(k);
+                continue;
+            }
+
+            var rejection = Check(c);
+            if (rejection is not null)
+            {
+                outcomes[i] = SendOutcome.Rejected(rejection);
+                continue;
+            }
+
+            ulong gasLimit;
+            if (c.GasLimit is { } given)
+            {
+                gasLimit = given;
+            }
+            else if (estimates[i].TryGetValue(out var estimated))
+            {
+                gasLimit = estimated;
+            }
+            else
+            {
+                outcomes[i] = SendOutcome.Rejected(EstimationError(estimates[i].Error!));
+                continue;
+            }
+
+            var (fees, feeError) = FeePolicy.ForNewTransaction(c, quote, _chain.Options);
+            if (feeError is not null)
+            {
+                outcomes[i] = SendOutcome.Rejected(feeError);
+                continue;
+            }
+
+            var cost = c.Value + (UInt256)gasLimit * fees!.PerGasCeiling;
+            if (_balance < committedCost + cost)
+            {
+                outcomes[i] = SendOutcome.Rejected(new WalletError(WalletErrorCodes.InsufficientFunds,
+                    $"Balance {_balance} of {_address} on chain {_chain.ChainId} does not cover value + gasLimit × maxFee = {cost} on top of {committedCost} reserved by pending transactions."));
+                continue;
+            }
+
+            var tx = BuildTransaction(c, nextNonce, gasLimit, fees);
+            var signed = await SignAsync(tx, ct);
+            var status = !queueing && inFlight < _chain.Options.MaxInFlight ? TransactionStatus.Submitted : TransactionStatus.Queued;
+            queueing |= status == TransactionStatus.Queued;
+            inFlight += status == TransactionStatus.Submitted ? 1 : 0;
+            var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed.Hash, signed.Raw, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, fees.GasPrice,
+                now, status == TransactionStatus.Submitted ? now : null);
+            var record = new WalletTransaction(
+                NewTransactionId(), _chain.ChainId, _address, c.To, c.Value, c.Data, nextNonce, gasLimit,
+                c.MaxFeePerGas, c.MaxPriorityFeePerGas, c.GasPrice, status, signed.Hash, [attempt], null, null, false,
+                now, now, [new StatusChange(status, now, null)], c.ApiKeyId, c.IdempotencyKey, c.RequestHash);
+            nextNonce++;
+            committedCost += cost;
+            inserted.Add(record);
+            if (c.IdempotencyKey is { } key && c.ApiKeyId is { } apiKeyId)
+            {
+                keys.Add(new IdempotencyRecord(apiKeyId, key, c.RequestHash, record.Id, now));
+                acceptedByKey[(apiKeyId, key)] = record;
+            }
+
+            outcomes[i] = SendOutcome.Accepted(record);
+        }
+
+        if (inserted.Count > 0)
+        {
+            // Invariant 2: nonces and signed attempts are durable before any byte is broadcast.
+            _account = _account with { NextNonce = nextNonce };
+            try
+            {
+                await CommitAsync(inserted.ToImmutable(), [], keys.ToImmutable(), ct);
+            }
+            catch (IdempotencyKeyTakenException)
+            {
+                // Another account's batch took one of these keys between our lookup and our write
+                // (the same API key and Idempotency-Key for two senders). Nothing was written; redo
+                // the batch, whose lookup now sees the winner.
+                _account = _account with { NextNonce = nextNonce - (ulong)inserted.Count };
+                return await SubmitAsync(commands);
+            }
+
+            _live.AddRange(inserted);
+            await EnsurePollingAsync();
+            await BroadcastAsync(inserted.Where(t => t.Status == TransactionStatus.Submitted).Select(t => t.Attempts[^1]).ToList(), ct);
+        }
+
+        return [.. outcomes.Select(o => o!)];
+    }
+
+    /// <summary>Answers sends whose Idempotency-Key was used before (invariant 7).</summary>
+    private async Task ResolveIdempotencyAsync(ImmutableArray<SendCommand> commands, SendOutcome?[] outcomes, CancellationToken ct)
+    {
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var c = commands[i];
+            if (c.IdempotencyKey is null || c.ApiKeyId is null)
+            {
+                continue;
+            }
+
+            var existing = await _store.FindIdempotencyKeyAsync(c.ApiKeyId, c.IdempotencyKey, ct);
+            if (existing is null)
+            {
+                continue;
+            }
+
+            if (existing.RequestHash != c.RequestHash)
+            {
+                outcomes[i] = IdempotencyConflict(c.IdempotencyKey);
+                continue;
+            }
+
+            var tx = _live.FirstOrDefault(t => t.Id == existing.TransactionId) ?? await _store.GetTransactionAsync(existing.TransactionId, ct);
+            outcomes[i] = tx is null
+                ? SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotFound, $"Idempotency key '{c.IdempotencyKey}' points at missing transaction '{existing.TransactionId}'."))
+                : SendOutcome.Accepted(tx, replayed: true);
+        }
+    }
+
+    private WalletError? Check(SendCommand c)
+    {
+        if (c.ChainId != _chain.ChainId || c.From != _address)
+        {
+            return new WalletError(WalletErrorCodes.InvalidRequest,
+                $"Send for {c.ChainId}:{c.From} reached account grain {_chain.ChainId}:{_address}.");
+        }
+
+        if (_account.PausedReason is { } paused)
+        {
+            return new WalletError(WalletErrorCodes.InsufficientFunds, $"Account {_address} is paused: {paused}.");
+        }
+
+        return null;
+    }
+
+    private static SendOutcome IdempotencyConflict(string key) =>
+        SendOutcome.Rejected(new WalletError(WalletErrorCodes.IdempotencyConflict,
+            $"Idempotency-Key '{key}' was used before with a different request body."));
+
+    private static WalletError EstimationError(RpcException error) => error.Kind switch
+    {
+        RpcErrorKind.ExecutionReverted => new WalletError(WalletErrorCodes.ExecutionReverted,
+            $"Gas estimation reverted: {error.RpcMessage}",
+            error.RevertData is { } data ? WalletGrains.Ethereum.Hex.HexConvert.ToHex(data) : null),
+        RpcErrorKind.InsufficientFunds => new WalletError(WalletErrorCodes.InsufficientFunds, $"Gas estimation: {error.RpcMessage}"),
+        RpcErrorKind.Timeout or RpcErrorKind.ServerUnavailable or RpcErrorKind.RateLimited =>
+            new WalletError(WalletErrorCodes.ChainUnavailable, $"Gas estimation failed: {error.Message}"),
+        _ => new WalletError(WalletErrorCodes.GasEstimationFailed, $"Gas estimation failed: {error.RpcMessage ?? error.Message}"),
+    };
+
+    private Transaction BuildTransaction(SendCommand c, ulong nonce, ulong gasLimit, TransactionFees fees) =>
+        fees.GasPrice is { } gasPrice
+            ? new LegacyTransaction
+            {
+                ChainId = _chain.ChainId, Nonce = nonce, GasLimit = gasLimit, To = c.To, Value = c.Value, Data = c.Data, GasPrice = gasPrice,
+            }
+            : new Eip1559Transaction
+            {
+                ChainId = _chain.ChainId, Nonce = nonce, GasLimit = gasLimit, To = c.To, Value = c.Value, Data = c.Data,
+                MaxFeePerGas = fees.MaxFeePerGas!.Value, MaxPriorityFeePerGas = fees.MaxPriorityFeePerGas!.Value,
+            };
+
+    private async Task<SignedTransaction> SignAsync(Transaction tx, CancellationToken ct)
+    {
+        var signature = await _keys.SignHashAsync(_address, TransactionSigner.GetSigningHash(tx), ct);
+        return TransactionSigner.Attach(tx, signature, _address);
+    }
+
+    /// <summary>The most a transaction can take from the balance: value + gasLimit × fee ceiling of its newest attempt.</summary>
+    private static UInt256 MaxCost(WalletTransaction t)
+    {
+        var a = t.LatestAttempt;
+        var perGas = a is null ? UInt256.Zero : a.MaxFeePerGas ?? a.GasPrice ?? UInt256.Zero;
+        return t.Value + (UInt256)t.GasLimit * perGas;
+    }
+}
