@@ -1,0 +1,181 @@
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Ethereum.Rpc;
+
+namespace WalletGrains.Grains.Chains;
+
+/// <summary>How a <see cref="FeeEstimator"/> samples the market.</summary>
+public sealed record FeeEstimatorOptions
+{
+    /// <summary>Blocks of <c>eth_feeHistory</c> the tip is taken from.</summary>
+    public int BlockCount { get; init; } = 5;
+
+    /// <summary>The reward percentile asked per block; the tip is the median of these over the non-empty blocks.</summary>
+    public double RewardPercentile { get; init; } = 50;
+
+    /// <summary>How long a quote is served without asking the node whether a new block arrived.</summary>
+    public TimeSpan BlockCheckInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The smallest tip quoted, whatever the node suggests.</summary>
+    public UInt256 MinPriorityFeePerGas { get; init; } = UInt256.One;
+}
+
+/// <summary>
+/// EIP-1559 fee quotes for one chain from <c>eth_feeHistory</c>, cached per block: a call asks
+/// <c>eth_blockNumber</c> at most once per <see cref="FeeEstimatorOptions.BlockCheckInterval"/> and
+/// reads the fee history again only when the block number changed. Concurrent callers share one
+/// refresh. The quote is the market as seen; callers apply the chain's caps.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><c>BaseFeePerGas</c>: the base fee of the block after <c>BlockNumber</c>, the first a new
+/// transaction can enter (the extra last entry of <c>eth_feeHistory</c>'s <c>baseFeePerGas</c>).</item>
+/// <item><c>MaxPriorityFeePerGas</c>: the lower median of the per-block reward percentile over the blocks
+/// that used gas; when there is none (an idle chain) or it is zero, <c>eth_maxPriorityFeePerGas</c>;
+/// never below <see cref="FeeEstimatorOptions.MinPriorityFeePerGas"/>.</item>
+/// <item><c>MaxFeePerGas</c> = 2 × base fee + tip: EIP-1559 raises the base fee by at most 12.5 % per
+/// block, so the doubled base fee still covers six full blocks in a row (1.125^6 ≈ 2.03).</item>
+/// <item><c>GasPrice</c> = base fee + tip; on chains configured for legacy transactions, at least the
+/// node's <c>eth_gasPrice</c>.</item>
+/// </list>
+/// A failed refresh fails every caller that waited on it; the next call tries again.
+/// </remarks>
+public sealed class FeeEstimator : IFeeEstimator
+{
+    private readonly EthRpcClient _rpc;
+    private readonly bool _eip1559;
+    private readonly TimeProvider _time;
+    private readonly FeeEstimatorOptions _options;
+    private readonly double[] _percentiles;
+    private readonly Lock _lock = new();
+    private Snapshot? _snapshot;
+    private Task<FeeQuote>? _refresh;
+
+    /// <summary>Creates the estimator of a chain; <paramref name="chain"/> decides EIP-1559 or legacy gas price.</summary>
+    public FeeEstimator(EthRpcClient rpc, ChainOptions chain, TimeProvider time, FeeEstimatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rpc);
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(time);
+        options ??= new FeeEstimatorOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BlockCount, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BlockCheckInterval, TimeSpan.Zero, nameof(options));
+        if (options.RewardPercentile is < 0 or > 100 || double.IsNaN(options.RewardPercentile))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RewardPercentile, "The reward percentile must be between 0 and 100.");
+        }
+
+        _rpc = rpc;
+        _eip1559 = chain.Eip1559;
+        _time = time;
+        _options = options;
+        _percentiles = [options.RewardPercentile];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<FeeQuote> GetQuoteAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = Volatile.Read(ref _snapshot);
+        if (snapshot is not null && IsFresh(snapshot))
+        {
+            return new ValueTask<FeeQuote>(snapshot.Quote);
+        }
+
+        Task<FeeQuote> refresh;
+        lock (_lock)
+        {
+            snapshot = _snapshot;
+            if (snapshot is not null && IsFresh(snapshot))
+            {
+                return new ValueTask<FeeQuote>(snapshot.Quote);
+            }
+
+            refresh = _refresh ??= RefreshAsync();
+        }
+
+        // The refresh is shared, so it never takes one caller's token; each caller may stop waiting.
+        return new ValueTask<FeeQuote>(refresh.WaitAsync(cancellationToken));
+    }
+
+    private bool IsFresh(Snapshot snapshot) => _time.GetElapsedTime(snapshot.CheckedAt) < _options.BlockCheckInterval;
+
+    private async Task<FeeQuote> RefreshAsync()
+    {
+        // Leave the caller's lock first, so the finally below always runs after the task is published.
+        await Task.Yield();
+        try
+        {
+            var checkedAt = _time.GetTimestamp();
+            var block = await _rpc.BlockNumberAsync();
+            var previous = Volatile.Read(ref _snapshot);
+            var quote = previous is not null && previous.Quote.BlockNumber == block
+                ? previous.Quote
+                : await QuoteAtAsync(block);
+            Volatile.Write(ref _snapshot, new Snapshot(quote, checkedAt));
+            return quote;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _refresh = null;
+            }
+        }
+    }
+
+    private async Task<FeeQuote> QuoteAtAsync(ulong block)
+    {
+        var history = await _rpc.FeeHistoryAsync((ulong)_options.BlockCount, block, _percentiles);
+        var nextBaseFee = history.BaseFeePerGas.Count > 0 ? history.BaseFeePerGas[^1] : UInt256.Zero;
+        var tip = MedianReward(history);
+        if (tip.IsZero)
+        {
+            tip = await SuggestedTipAsync();
+        }
+
+        tip = UInt256.Max(tip, _options.MinPriorityFeePerGas);
+        var gasPrice = nextBaseFee + tip;
+        if (!_eip1559)
+        {
+            gasPrice = UInt256.Max(gasPrice, await _rpc.GasPriceAsync());
+        }
+
+        return new FeeQuote(block, nextBaseFee, tip, nextBaseFee + nextBaseFee + tip, gasPrice);
+    }
+
+    /// <summary>The lower median of the blocks' reward percentile, over the blocks that used gas (empty blocks report 0).</summary>
+    private static UInt256 MedianReward(RpcFeeHistory history)
+    {
+        var rewards = new List<UInt256>(history.Reward.Count);
+        for (var i = 0; i < history.Reward.Count; i++)
+        {
+            var used = i < history.GasUsedRatio.Count ? history.GasUsedRatio[i] : 0;
+            if (used > 0 && history.Reward[i].Count > 0)
+            {
+                rewards.Add(history.Reward[i][0]);
+            }
+        }
+
+        if (rewards.Count == 0)
+        {
+            return UInt256.Zero;
+        }
+
+        rewards.Sort();
+        return rewards[(rewards.Count - 1) / 2];
+    }
+
+    private async Task<UInt256> SuggestedTipAsync()
+    {
+        try
+        {
+            return await _rpc.MaxPriorityFeePerGasAsync();
+        }
+        catch (RpcException e) when (e.Code == -32601)
+        {
+            // Method not found: a node without the method leaves the floor.
+            return UInt256.Zero;
+        }
+    }
+
+    private sealed record Snapshot(FeeQuote Quote, long CheckedAt);
+}

@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Ethereum.Rpc;
+using WalletGrains.Grains.Chains;
+using WalletGrains.Runtime.Testing;
+using WalletGrains.Testing;
+
+namespace WalletGrains.Grains.Tests;
+
+[Collection(ChainAnvilCollection.Name)]
+public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
+{
+    private readonly ChainRpcCounter _counter = new();
+    private readonly FakeTimeProvider _time = new();
+    private HttpClient? _http;
+
+    public void Dispose()
+    {
+        _http?.Dispose();
+        _counter.Dispose();
+    }
+
+    [Fact]
+    public async Task Quote_follows_the_base_fee_with_twice_the_next_base_fee_plus_the_tip_as_max_fee()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var fees = CreateEstimator();
+        foreach (var baseFee in new UInt256[] { 3_000_000_017, 41_000_000_000, 7 })
+        {
+            // Five empty blocks, then one at the chosen base fee: no block in the window paid a tip.
+            await chain.MineAsync(5);
+            await chain.SetNextBaseFeeAsync(baseFee);
+            var head = await chain.MineAsync();
+            _time.Advance(TimeSpan.FromSeconds(1));
+
+            var quote = await fees.GetQuoteAsync(ct);
+
+            // EIP-1559: after an empty block the base fee falls by parent / 8 (integer division).
+            var nextBaseFee = baseFee - baseFee / 8;
+            var nodeTip = ChainAnvilFixture.Wei(await chain.Anvil.RequestAsync("eth_maxPriorityFeePerGas"));
+            Assert.Equal(head, quote.BlockNumber);
+            Assert.Equal(nextBaseFee, quote.BaseFeePerGas);
+            Assert.Equal(nodeTip, quote.MaxPriorityFeePerGas);
+            Assert.Equal(nextBaseFee + nextBaseFee + nodeTip, quote.MaxFeePerGas);
+            Assert.Equal(nextBaseFee + nodeTip, quote.GasPrice);
+        }
+    }
+
+    [Fact]
+    public async Task Tip_is_the_median_reward_of_the_recent_blocks_that_paid_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await chain.MineAsync(5);
+        // Three blocks with one transaction each, tips 2, 5 and 3 gwei; the median is 3 gwei.
+        foreach (var tip in new UInt256[] { 2_000_000_000, 5_000_000_000, 3_000_000_000 })
+        {
+            await SendWithTipAsync(tip);
+            await chain.MineAsync();
+        }
+
+        var quote = await CreateEstimator().GetQuoteAsync(ct);
+
+        Assert.Equal((UInt256)3_000_000_000, quote.MaxPriorityFeePerGas);
+        Assert.Equal(quote.BaseFeePerGas + quote.BaseFeePerGas + quote.MaxPriorityFeePerGas, quote.MaxFeePerGas);
+    }
+
+    [Fact]
+    public async Task Quote_is_cached_within_a_block_and_refreshed_after_a_new_block()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var fees = CreateEstimator();
+        var first = await fees.GetQuoteAsync(ct);
+        Assert.Equal(1, _counter.Count("eth_blockNumber"));
+        Assert.Equal(1, _counter.Count("eth_feeHistory"));
+        var calls = _counter.Methods.Count;
+
+        // Within the check interval: no call at all, even after a new block.
+        await chain.MineAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        var cached = fees.GetQuoteAsync(ct);
+        Assert.True(cached.IsCompletedSuccessfully);
+        Assert.Same(first, await cached);
+        Assert.Equal(calls, _counter.Methods.Count);
+
+        // Past the interval: one eth_blockNumber notices the new block, and only then the fee history is read again.
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        var refreshed = await fees.GetQuoteAsync(ct);
+        Assert.Equal(first.BlockNumber + 1, refreshed.BlockNumber);
+        Assert.Equal(2, _counter.Count("eth_blockNumber"));
+        Assert.Equal(2, _counter.Count("eth_feeHistory"));
+
+        // Past the interval in the same block: one eth_blockNumber, no fee history.
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        var same = await fees.GetQuoteAsync(ct);
+        Assert.Same(refreshed, same);
+        Assert.Equal(3, _counter.Count("eth_blockNumber"));
+        Assert.Equal(2, _counter.Count("eth_feeHistory"));
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_share_one_refresh()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var fees = CreateEstimator();
+        _counter.CloseGate("eth_blockNumber");
+
+        var firstCaller = fees.GetQuoteAsync(ct).AsTask();
+        await _counter.GatedRequestArrived.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        var others = Enumerable.Range(0, 15).Select(_ => fees.GetQuoteAsync(ct).AsTask()).ToList();
+        Assert.All(others, t => Assert.False(t.IsCompleted));
+        _counter.OpenGate();
+        var quotes = await Task.WhenAll([firstCaller, .. others]);
+
+        Assert.All(quotes, q => Assert.Same(quotes[0], q));
+        Assert.Equal(1, _counter.Count("eth_blockNumber"));
+        Assert.Equal(1, _counter.Count("eth_feeHistory"));
+    }
+
+    [Fact]
+    public async Task A_waiting_caller_can_cancel_without_cancelling_the_shared_refresh()
+    {
+        var fees = CreateEstimator();
+        _counter.CloseGate("eth_blockNumber");
+        using var cancel = new CancellationTokenSource();
+
+        var impatient = fees.GetQuoteAsync(cancel.Token).AsTask();
+        await _counter.GatedRequestArrived.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var patient = fees.GetQuoteAsync(TestContext.Current.CancellationToken).AsTask();
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient);
+        _counter.OpenGate();
+
+        var quote = await patient;
+        Assert.Equal(await chain.BlockNumberAsync(), quote.BlockNumber);
+        Assert.Equal(1, _counter.Count("eth_blockNumber"));
+    }
+
+    [Fact]
+    public async Task Legacy_chains_quote_at_least_the_node_gas_price()
+    {
+        var quote = await CreateEstimator(eip1559: false).GetQuoteAsync(TestContext.Current.CancellationToken);
+
+        var nodeGasPrice = ChainAnvilFixture.Wei(await chain.Anvil.RequestAsync("eth_gasPrice"));
+        Assert.Equal(UInt256.Max(nodeGasPrice, quote.BaseFeePerGas + quote.MaxPriorityFeePerGas), quote.GasPrice);
+        Assert.Equal(1, _counter.Count("eth_gasPrice"));
+    }
+
+    [Fact]
+    public async Task A_failed_refresh_reaches_the_caller_and_the_next_call_tries_again()
+    {
+        var dead = new Uri($"http://127.0.0.1:{FreePort.GetLoopbackPort()}/");
+        _http = new HttpClient(_counter) { Timeout = Timeout.InfiniteTimeSpan };
+        var fees = new FeeEstimator(new EthRpcClient(_http, new RpcClientOptions(dead) { Timeout = TimeSpan.FromSeconds(5) }), new ChainOptions { ChainId = 31337 }, _time);
+
+        var first = await Assert.ThrowsAsync<RpcException>(async () => await fees.GetQuoteAsync(TestContext.Current.CancellationToken));
+        var second = await Assert.ThrowsAsync<RpcException>(async () => await fees.GetQuoteAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(RpcErrorKind.ServerUnavailable, first.Kind);
+        Assert.Equal(RpcErrorKind.ServerUnavailable, second.Kind);
+        Assert.Equal(2, _counter.Count("eth_blockNumber"));
+    }
+
+    private FeeEstimator CreateEstimator(bool eip1559 = true)
+    {
+        _http = new HttpClient(_counter) { Timeout = Timeout.InfiniteTimeSpan };
+        var rpc = new EthRpcClient(_http, new RpcClientOptions(chain.RpcUrl) { Timeout = TimeSpan.FromSeconds(10) });
+        return new FeeEstimator(rpc, new ChainOptions { ChainId = chain.Anvil.ChainId, Eip1559 = eip1559 }, _time);
+    }
+
+    private async Task SendWithTipAsync(UInt256 tip)
+    {
+        var from = chain.Anvil.Accounts[0].Address;
+        _ = await chain.Anvil.RequestAsync("eth_sendTransaction", new JsonObject
+        {
+            ["from"] = from,
+            ["to"] = chain.Anvil.Accounts[1].Address,
+            ["value"] = "0x1",
+            ["maxPriorityFeePerGas"] = tip.ToHexQuantity(),
+            // Far above the base fee, so the whole tip is paid.
+            ["maxFeePerGas"] = ((UInt256)1_000_000_000_000).ToHexQuantity(),
+        });
+    }
+}
