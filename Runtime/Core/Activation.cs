@@ -342,7 +342,11 @@ internal sealed class Activation : IThreadPoolWorkItem
         Dispatch();
     }
 
-    private void Dispatch() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: _runtime.PreferLocalQueue);
+    /// <summary>
+    /// Queues the worker on the thread pool's global FIFO queue. Not the local queue: that one is LIFO for its thread, and
+    /// under sustained load (a worker queuing callers that queue workers) an old item there starved past the call timeout.
+    /// </summary>
+    private void Dispatch() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
     private bool TryMarkForDeactivationLocked(DeactivationReason reason)
     {

@@ -36,7 +36,6 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
         Options = options.Value;
         Time = time;
         Logger = loggerFactory.CreateLogger("WalletGrains.Runtime.Silo");
-        PreferLocalQueue = Options.PreferLocalQueue;
         GrainFactory = new GrainFactory(this);
         _migrationTargets = migrationTargets.DistinctBy(t => (t.Dialect, t.ConnectionString)).ToList();
         _extraAssemblies = grainAssemblies.Select(a => a.Assembly).Distinct().ToList();
@@ -59,8 +58,6 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
     public IGrainFactory GrainFactory { get; }
 
     public ReminderService? Reminders { get; }
-
-    public bool PreferLocalQueue { get; }
 
     /// <summary>Cancelled when the silo starts stopping; passed to OnActivateAsync and timer callbacks.</summary>
     public CancellationToken StoppingToken => _stopping.Token;
