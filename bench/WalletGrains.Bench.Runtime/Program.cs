@@ -22,8 +22,11 @@ await using (var silo = await StartSiloAsync(b => b.AddMemoryGrainStorage("bench
     var factory = silo.Services.GetRequiredService<IGrainFactory>();
     foreach (var outstanding in new[] { 100, 1_000, 4_000 })
     {
-        await RunAsync("empty call", factory, grains: 1_000, outstanding, (g) => g.Noop());
+        await RunAsync("empty call", factory, grains: 1_000, outstanding, (g, _) => g.Noop());
     }
+
+    // What an API handler does: GetGrain for every request, then call.
+    await RunAsync("GetGrain + empty call", factory, grains: 1_000, outstanding: 1_000, (g, key) => factory.GetGrain<IBenchGrain>(key).Noop());
 
     var counted = silo.Services.GetRequiredService<ISiloIntrospection>().GetSnapshot().GrainTypes.Single();
     Console.Error.WriteLine($"silo counted {counted.Calls:N0} calls, {counted.Failures} failures, mean {counted.MeanLatency.TotalMicroseconds:N1} µs, p99 {counted.P99Latency.TotalMicroseconds:N0} µs");
@@ -37,7 +40,7 @@ if (storage)
         var sqlite = $"Data Source={Path.Combine(directory.FullName, "bench.db")}";
         await using (var silo = await StartSiloAsync(b => b.AddSqliteGrainStorage("bench", sqlite)))
         {
-            await RunAsync("WriteStateAsync, SQLite (WAL, synchronous=FULL)", silo.Services.GetRequiredService<IGrainFactory>(), grains: 100, outstanding: 100, g => g.Write());
+            await RunAsync("WriteStateAsync, SQLite (WAL, synchronous=FULL)", silo.Services.GetRequiredService<IGrainFactory>(), grains: 100, outstanding: 100, (g, _) => g.Write());
         }
     }
     finally
@@ -52,7 +55,7 @@ if (storage)
     try
     {
         await using var silo = await StartSiloAsync(b => b.AddPostgresGrainStorage("bench", postgres));
-        await RunAsync("WriteStateAsync, PostgreSQL (fsync on, synchronous_commit on)", silo.Services.GetRequiredService<IGrainFactory>(), grains: 100, outstanding: 100, g => g.Write());
+        await RunAsync("WriteStateAsync, PostgreSQL (fsync on, synchronous_commit on)", silo.Services.GetRequiredService<IGrainFactory>(), grains: 100, outstanding: 100, (g, _) => g.Write());
     }
     finally
     {
@@ -80,10 +83,11 @@ static async Task<AsyncHost> StartSiloAsync(Action<ISiloBuilder> configure)
     return new AsyncHost(host);
 }
 
-async Task RunAsync(string scenario, IGrainFactory factory, int grains, int outstanding, Func<IBenchGrain, Task> operation)
+async Task RunAsync(string scenario, IGrainFactory factory, int grains, int outstanding, Func<IBenchGrain, string, Task> operation)
 {
-    var references = Enumerable.Range(0, grains).Select(i => factory.GetGrain<IBenchGrain>($"bench-{i}")).ToArray();
-    await Task.WhenAll(references.Select(operation));
+    var keys = Enumerable.Range(0, grains).Select(i => $"bench-{i}").ToArray();
+    var references = keys.Select(factory.GetGrain<IBenchGrain>).ToArray();
+    await Task.WhenAll(references.Select((g, i) => operation(g, keys[i])));
 
     // Warm-up (JIT tiers, pools), then the measured run; each loop keeps one call outstanding.
     await Measure(TimeSpan.FromSeconds(Math.Min(2, seconds)));
@@ -100,10 +104,11 @@ async Task RunAsync(string scenario, IGrainFactory factory, int grains, int outs
         var loops = Enumerable.Range(0, outstanding).Select(loop => Task.Run(async () =>
         {
             var grain = references[loop % grains];
+            var key = keys[loop % grains];
             long count = 0;
             while (!Volatile.Read(ref stop))
             {
-                await operation(grain);
+                await operation(grain, key);
                 count++;
             }
 
