@@ -182,5 +182,13 @@ public sealed class SchedulingTests : IAsyncLifetime
         Assert.Contains("IGrainFactory.GetGrain", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task InvalidOptionsStopTheSiloFromStartingAndQuoteTheValue()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => TestSilo.StartAsync(s => s.AddMemoryGrainStorage().Configure(o => o.CallTimeout = TimeSpan.FromSeconds(-1)), cancellationToken: Cancel));
+        Assert.Contains("-00:00:01", error.Message, StringComparison.Ordinal);
+    }
+
     private static string NewKey() => Guid.NewGuid().ToString("N")[..12];
 }

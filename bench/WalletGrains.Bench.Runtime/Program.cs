@@ -143,7 +143,7 @@ internal static class PgTest
     private static async Task<string> RunAsync(params string[] arguments)
     {
         var script = FindScript();
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(script);
         foreach (var argument in arguments)
         {
@@ -151,9 +151,10 @@ internal static class PgTest
         }
 
         using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed with {process.ExitCode}.");
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed with {process.ExitCode}: {await error}");
     }
 
     private static string FindScript()
