@@ -22,6 +22,12 @@ internal class GrainProxy : DispatchProxy
 
     public override string ToString() => $"GrainReference({GrainId})";
 
+    /// <summary>References are equal when they address the same grain in the same silo (as Orleans grain references).</summary>
+    public override bool Equals(object? obj) =>
+        obj is GrainProxy other && ReferenceEquals(_runtime, other._runtime) && GrainId == other.GrainId;
+
+    public override int GetHashCode() => GrainId.GetHashCode();
+
     internal void Initialize(SiloRuntime runtime, GrainInterfaceInfo info, string key)
     {
         _runtime = runtime;

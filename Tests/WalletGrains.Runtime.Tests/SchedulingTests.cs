@@ -176,6 +176,17 @@ public sealed class SchedulingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void ReferencesToTheSameGrainAreEqual()
+    {
+        var key = NewKey();
+        var first = Grains.GetGrain<IFaultyGrain>(key);
+        Assert.Equal(first, Grains.GetGrain<IFaultyGrain>(key));
+        Assert.Equal(first.GetHashCode(), Grains.GetGrain<IFaultyGrain>(key).GetHashCode());
+        Assert.NotEqual(first, Grains.GetGrain<IFaultyGrain>(NewKey()));
+        Assert.Equal($"GrainReference({nameof(FaultyGrain)}/{key})", first.ToString());
+    }
+
+    [Fact]
     public void GrainsCannotBeConstructedOutsideTheRuntime()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new FaultyGrain(_probe));
