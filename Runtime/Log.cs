@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1014, Level = LogLevel.Error, Message = "A continuation posted to activation {GrainId} threw")]
     public static partial void ContinuationFailed(ILogger logger, Exception exception, GrainId grainId);
 
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Critical, Message = "The worker of activation {GrainId} faulted; the activation is dropped and its queued calls fail")]
+    public static partial void WorkerFaulted(ILogger logger, Exception exception, GrainId grainId);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Timer callback of {GrainId} failed")]
     public static partial void TimerFailed(ILogger logger, Exception exception, GrainId grainId);
 

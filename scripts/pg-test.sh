@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL cluster for tests and benchmarks (Debian's postgresql package; no Docker).
 #
-#   scripts/pg-test.sh start [--durable]   prints the connection string (line 1) and the cluster directory (line 2)
-#   scripts/pg-test.sh stop <dir>          stops that cluster and deletes its directory
+#   scripts/pg-test.sh start [--durable]         prints one line: the connection string
+#                                                (so WALLETGRAINS_TEST_POSTGRES=$(scripts/pg-test.sh start) works)
+#   scripts/pg-test.sh stop <connection string | port | dir>   stops that cluster and deletes its directory
 #
 # The cluster lives in a fresh temp directory owned by the postgres OS user (PostgreSQL refuses to run as root),
 # listens on 127.0.0.1 on a free port with its socket in that directory, trusts local connections and has a
@@ -48,7 +49,7 @@ start() {
             as_pg "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE walletgrains_test" >/dev/null \
                 || { stop "$dir"; die "could not create the test database"; }
             echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=walletgrains_test" | as_pg tee "$dir/connection"
-            echo "$dir"
+            echo "pg-test: cluster in $dir; stop it with: $0 stop $port" >&2
             return
         fi
     done
@@ -58,8 +59,19 @@ start() {
 }
 
 stop() {
-    local dir="${1:-}"
-    [ -n "$dir" ] || die "usage: pg-test.sh stop <dir>"
+    local target="${1:-}" dir="" port candidate
+    [ -n "$target" ] || die "usage: pg-test.sh stop <connection string | port | dir>"
+    if [ -d "$target" ]; then
+        dir="$target"
+    else
+        port=$(printf '%s' "$target" | sed -n 's/.*[Pp]ort=\([0-9]*\).*/\1/p')
+        [ -n "$port" ] || port="$target"
+        case "$port" in ''|*[!0-9]*) die "cannot find a port in '$target'";; esac
+        for candidate in "${TMPDIR:-/tmp}"/walletgrains-pg.*; do
+            if grep -q "Port=$port;" "$candidate/connection" 2>/dev/null; then dir="$candidate"; break; fi
+        done
+        [ -n "$dir" ] || die "no pg-test.sh cluster listens on port $port"
+    fi
     case "$dir" in *walletgrains-pg.*) ;; *) die "refusing to stop '$dir': not a pg-test.sh cluster directory";; esac
     if [ -d "$dir/data" ]; then
         as_pg "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
@@ -70,5 +82,5 @@ stop() {
 case "${1:-}" in
     start) shift; start "$@" ;;
     stop) shift; stop "$@" ;;
-    *) die "usage: pg-test.sh start [--durable] | stop <dir>" ;;
+    *) die "usage: pg-test.sh start [--durable] | stop <connection string | port | dir>" ;;
 esac

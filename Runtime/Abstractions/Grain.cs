@@ -61,6 +61,20 @@ public abstract class Grain
         return new GrainTimer(_activation, static (state, token) => ((Func<CancellationToken, Task>)state!)(token), callback, dueTime, period);
     }
 
+    /// <summary>Starts a timer whose callback takes no token; see <see cref="RegisterGrainTimer(Func{CancellationToken, Task}, TimeSpan, TimeSpan)"/>.</summary>
+    protected IGrainTimer RegisterGrainTimer(Func<Task> callback, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return new GrainTimer(_activation, static (state, _) => ((Func<Task>)state!)(), callback, dueTime, period);
+    }
+
+    /// <summary>Starts a timer with a state argument; see <see cref="RegisterGrainTimer(Func{CancellationToken, Task}, TimeSpan, TimeSpan)"/>.</summary>
+    protected IGrainTimer RegisterGrainTimer<TState>(Func<TState, Task> callback, TState state, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        return new GrainTimer(_activation, (s, _) => callback((TState)s!), state, dueTime, period);
+    }
+
     /// <summary>Starts a timer with a state argument; see <see cref="RegisterGrainTimer(Func{CancellationToken, Task}, TimeSpan, TimeSpan)"/>.</summary>
     protected IGrainTimer RegisterGrainTimer<TState>(Func<TState, CancellationToken, Task> callback, TState state, TimeSpan dueTime, TimeSpan period)
     {

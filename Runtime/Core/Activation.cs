@@ -315,7 +315,7 @@ internal sealed class Activation : IThreadPoolWorkItem
     public void Execute()
     {
         var previous = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(_context);
+        var threadContext = ExecutionContext.Capture();
         try
         {
             for (var i = 0; i < TurnsPerDispatch; i++)
@@ -330,8 +330,32 @@ internal sealed class Activation : IThreadPoolWorkItem
                     }
                 }
 
+                // Each item starts clean: whatever grain code changed synchronously (async locals, the
+                // synchronization context) must not leak into the next item on this thread.
+                SynchronizationContext.SetSynchronizationContext(_context);
                 Run(work);
+                if (threadContext is not null)
+                {
+                    ExecutionContext.Restore(threadContext);
+                }
+                else
+                {
+                    RequestContext.Current = null;
+                }
             }
+        }
+        catch (Exception ex)
+        {
+            // A fault of the worker itself (a runtime bug, not grain code) must reach the callers, not hang them or
+            // take the process down: the activation is dropped and its queued calls fail with the error.
+            Log.WorkerFaulted(_runtime.Logger, ex, GrainId);
+            lock (_lock)
+            {
+                _scheduled = false;
+            }
+
+            FinalizeActivation(ex);
+            return;
         }
         finally
         {
@@ -342,7 +366,11 @@ internal sealed class Activation : IThreadPoolWorkItem
         Dispatch();
     }
 
-    private void Dispatch() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: _runtime.PreferLocalQueue);
+    /// <summary>
+    /// Queues the worker on the thread pool's global FIFO queue. Not the local queue: that one is LIFO for its thread, and
+    /// under sustained load (a worker queuing callers that queue workers) an old item there starved past the call timeout.
+    /// </summary>
+    private void Dispatch() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
     private bool TryMarkForDeactivationLocked(DeactivationReason reason)
     {
@@ -557,16 +585,10 @@ internal sealed class Activation : IThreadPoolWorkItem
 
         message.Target = this;
         message.MarkRunning();
-        Task? pending;
+
+        // The turn's code and everything it awaits see this message as the current turn (the call chain).
         RequestContext.Current = message;
-        try
-        {
-            pending = message.Start(this);
-        }
-        finally
-        {
-            RequestContext.Current = null;
-        }
+        var pending = message.Start(this);
 
         if (pending is null)
         {

@@ -10,9 +10,10 @@ namespace WalletGrains.Runtime;
 internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
 {
     private const int Created = 0;
-    private const int Running = 1;
-    private const int Stopping = 2;
-    private const int Stopped = 3;
+    private const int Starting = 1;
+    private const int Running = 2;
+    private const int Stopping = 3;
+    private const int Stopped = 4;
 
     private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
     private readonly ConcurrentDictionary<GrainClass, GrainTypeStatistics> _statistics = new();
@@ -36,7 +37,6 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
         Options = options.Value;
         Time = time;
         Logger = loggerFactory.CreateLogger("WalletGrains.Runtime.Silo");
-        PreferLocalQueue = Options.PreferLocalQueue;
         GrainFactory = new GrainFactory(this);
         _migrationTargets = migrationTargets.DistinctBy(t => (t.Dialect, t.ConnectionString)).ToList();
         _extraAssemblies = grainAssemblies.Select(a => a.Assembly).Distinct().ToList();
@@ -60,8 +60,6 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
 
     public ReminderService? Reminders { get; }
 
-    public bool PreferLocalQueue { get; }
-
     /// <summary>Cancelled when the silo starts stopping; passed to OnActivateAsync and timer callbacks.</summary>
     public CancellationToken StoppingToken => _stopping.Token;
 
@@ -69,7 +67,7 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, Running, Created) != Created)
+        if (Interlocked.CompareExchange(ref _state, Starting, Created) != Created)
         {
             throw new InvalidOperationException($"Silo '{Options.SiloName}' was already started.");
         }
@@ -99,6 +97,8 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
             _collector = Time.CreateTimer(static s => ((SiloRuntime)s!).CollectIdle(), this, Options.CollectionQuantum, Options.CollectionQuantum);
         }
 
+        // Calls are accepted only now that the schema exists.
+        _state = Running;
         Reminders?.Start();
         Log.SiloStarted(Logger, Options.SiloName);
     }
@@ -267,7 +267,7 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
 
         if (_state != Running)
         {
-            var reason = _state == Created ? "has not started" : "is stopping";
+            var reason = _state is Created or Starting ? "has not started" : "is stopping";
             message.TryFail(new SiloUnavailableException($"Silo '{Options.SiloName}' {reason}; cannot activate {grainId} for {message.Describe()}."));
             return null;
         }

@@ -26,9 +26,6 @@ public sealed class SiloOptions
 
     /// <summary>How grain state is written as JSON (add converters here for domain types).</summary>
     public JsonSerializerOptions StateSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
-
-    /// <summary>Whether activation workers go to the current thread's local queue (throughput) instead of the global one.</summary>
-    internal bool PreferLocalQueue { get; set; } = true;
 }
 
 /// <summary>Rejects silo settings that would make the runtime misbehave, quoting the value.</summary>

@@ -24,7 +24,7 @@ public enum SqlDialect
 public sealed partial record MigrationScript(int Version, string Name, string Sql, string Source)
 {
     /// <summary>SHA-256 of the script with line endings normalised, recorded in the ledger to detect edited scripts.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
 
     /// <summary>The folder name of a dialect under <c>sql/</c>.</summary>
     public static string FolderOf(SqlDialect dialect) => dialect switch

@@ -6,7 +6,7 @@ namespace WalletGrains.Runtime;
 /// Base of the generated grain references: every interface call lands in <see cref="Invoke"/>, which looks up the
 /// method's prepared dispatcher (built once per interface) and sends a message.
 /// </summary>
-public class GrainProxy : DispatchProxy
+internal class GrainProxy : DispatchProxy
 {
     private SiloRuntime _runtime = null!;
     private GrainInterfaceInfo _interface = null!;
@@ -20,8 +20,13 @@ public class GrainProxy : DispatchProxy
 
     internal SiloRuntime Runtime => _runtime;
 
-    /// <inheritdoc />
     public override string ToString() => $"GrainReference({GrainId})";
+
+    /// <summary>References are equal when they address the same grain in the same silo (as Orleans grain references).</summary>
+    public override bool Equals(object? obj) =>
+        obj is GrainProxy other && ReferenceEquals(_runtime, other._runtime) && GrainId == other.GrainId;
+
+    public override int GetHashCode() => GrainId.GetHashCode();
 
     internal void Initialize(SiloRuntime runtime, GrainInterfaceInfo info, string key)
     {

@@ -226,6 +226,12 @@ internal sealed class ReminderService : IDisposable
 
     private GrainClass? ResolveGrainClass(string grainType)
     {
+        // Looking up an unknown name rescans assemblies; do it once per silo, not on every poll.
+        if (_unknownTypes.ContainsKey(grainType))
+        {
+            return null;
+        }
+
         try
         {
             if (GrainCatalog.ForName(grainType) is { } grainClass)

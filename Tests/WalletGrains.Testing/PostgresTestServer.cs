@@ -13,19 +13,17 @@ public sealed class PostgresTestServer : IAsyncDisposable
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(2);
 
-    private readonly string? _clusterDirectory;
-
-    private PostgresTestServer(string connectionString, string? clusterDirectory)
+    private PostgresTestServer(string connectionString, bool startedHere)
     {
         ConnectionString = connectionString;
-        _clusterDirectory = clusterDirectory;
+        OwnsCluster = startedHere;
     }
 
     /// <summary>Connection string of the server's test database; use it to create per-test databases.</summary>
     public string ConnectionString { get; }
 
     /// <summary>Whether this process started the cluster (and will stop it).</summary>
-    public bool OwnsCluster => _clusterDirectory is not null;
+    public bool OwnsCluster { get; }
 
     /// <summary>Uses <c>$WALLETGRAINS_TEST_POSTGRES</c> or starts a throwaway cluster.</summary>
     public static async Task<PostgresTestServer> StartAsync(CancellationToken cancellationToken = default)
@@ -33,17 +31,16 @@ public sealed class PostgresTestServer : IAsyncDisposable
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return new PostgresTestServer(configured, clusterDirectory: null);
+            return new PostgresTestServer(configured, startedHere: false);
         }
 
-        var output = await RunScriptAsync(["start"], cancellationToken);
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (lines.Length < 2 || !lines[0].Contains("Host=", StringComparison.Ordinal))
+        var output = (await RunScriptAsync(["start"], cancellationToken)).Trim();
+        if (!output.StartsWith("Host=", StringComparison.Ordinal) || output.Contains('\n', StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"scripts/pg-test.sh start printed an unexpected result: '{output}'.");
         }
 
-        return new PostgresTestServer(lines[0], lines[1]);
+        return new PostgresTestServer(output, startedHere: true);
     }
 
     /// <summary>The connection string with another database name.</summary>
@@ -58,9 +55,9 @@ public sealed class PostgresTestServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_clusterDirectory is not null)
+        if (OwnsCluster)
         {
-            await RunScriptAsync(["stop", _clusterDirectory], CancellationToken.None);
+            await RunScriptAsync(["stop", ConnectionString], CancellationToken.None);
         }
     }
 

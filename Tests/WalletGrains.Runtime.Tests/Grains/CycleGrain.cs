@@ -11,6 +11,12 @@ public interface ICycleGrain : IGrainWithStringKey
 
     /// <summary>Waits for the probe gate "hang:{key}".</summary>
     Task Hang();
+
+    /// <summary>Starts a call to <paramref name="peer"/> without waiting for it, then returns.</summary>
+    Task Notify(string peer);
+
+    /// <summary>After the probe gate "later:{key}" opens, calls <paramref name="origin"/> and records the answer.</summary>
+    Task CallBackLater(string origin);
 }
 
 public sealed class CycleGrain(TestProbe probe) : Grain, ICycleGrain
@@ -25,6 +31,19 @@ public sealed class CycleGrain(TestProbe probe) : Grain, ICycleGrain
     {
         probe.Record("hanging", GetPrimaryKeyString());
         await probe.Gate("hang:" + GetPrimaryKeyString());
+    }
+
+    public Task Notify(string peer)
+    {
+        // Fire and forget: the call chain [this] travels with the call but this turn ends right away.
+        _ = GrainFactory.GetGrain<ICycleGrain>(peer).CallBackLater(GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public async Task CallBackLater(string origin)
+    {
+        await probe.Gate("later:" + GetPrimaryKeyString());
+        probe.Record("called back", GetPrimaryKeyString(), await GrainFactory.GetGrain<ICycleGrain>(origin).Ping());
     }
 }
 
