@@ -16,10 +16,9 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${WALLETGRAINS_TEST_POSTGRES:-}" ]; then
-  # pg-test.sh start prints the connection string, then the cluster directory.
-  pg_out="$(bash scripts/pg-test.sh start)"
-  WALLETGRAINS_TEST_POSTGRES="$(sed -n 1p <<<"$pg_out")"
-  pg_state="$(sed -n 2p <<<"$pg_out")"
+  # pg-test.sh start prints the connection string; stop takes it back.
+  WALLETGRAINS_TEST_POSTGRES="$(bash scripts/pg-test.sh start)"
+  pg_state="$WALLETGRAINS_TEST_POSTGRES"
   export WALLETGRAINS_TEST_POSTGRES
   log "throwaway PostgreSQL: $WALLETGRAINS_TEST_POSTGRES"
 fi
