@@ -86,11 +86,21 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         }
     }
 
-    public Task<AccountView> GetAsync()
+    public async Task<AccountView> GetAsync()
     {
+        try
+        {
+            await SyncNonceAsync(CancellationToken.None);
+        }
+        catch (WalletGrains.Ethereum.Rpc.RpcException e)
+        {
+            // The view still answers from storage while the chain is unreachable.
+            LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
+        }
+
         var pending = _live.Where(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined).ToList();
         var oldest = pending.Count == 0 ? (DateTimeOffset?)null : pending.Min(t => t.CreatedAt);
-        return Task.FromResult(new AccountView(
+        return new AccountView(
             _chain.ChainId,
             _address,
             _account.NextNonce,
@@ -100,7 +110,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             _balance,
             oldest,
             _live.Sum(t => t.Attempts.Count(a => a.Kind == TransactionAttempt.Bump)),
-            _account.PausedReason));
+            _account.PausedReason);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
