@@ -1,0 +1,516 @@
+using Microsoft.Data.Sqlite;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Runtime;
+
+namespace WalletGrains.Grains.Storage;
+
+/// <summary>
+/// <see cref="IWalletStore"/> on a SQLite file (sql/sqlite/0002_wallet.sql; migrate first with
+/// <see cref="WalletSchema"/>). Writes go through one writer thread with group commit; reads use pooled
+/// connections and, in WAL mode, never wait for the writer. Dispose to stop the writer.
+/// </summary>
+public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposable
+{
+    // Extended result codes of SQLITE_CONSTRAINT (https://www.sqlite.org/rescode.html).
+    private const int SqliteConstraintForeignKey = 787;
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
+
+    private const string InsertAccountSql =
+        "INSERT INTO accounts (chain_id, address, next_nonce, version, paused_reason, updated_at_ms) VALUES ($chain, $address, $nonce, 1, $paused, $now) ON CONFLICT DO NOTHING;";
+
+    private const string UpdateAccountSql =
+        "UPDATE accounts SET next_nonce = $nonce, paused_reason = $paused, updated_at_ms = $now, version = version + 1 WHERE chain_id = $chain AND address = $address AND version = $expected;";
+
+    private const string AccountVersionSql = "SELECT version FROM accounts WHERE chain_id = $chain AND address = $address;";
+
+    private const string InsertAttemptSql =
+        "INSERT INTO attempts (tx_id, seq, kind, hash, raw, max_fee_per_gas, max_priority_fee_per_gas, gas_price, signed_at_ms, submitted_at_ms) " +
+        "VALUES ($tx, $seq, $kind, $hash, $raw, $max_fee, $max_priority, $gas_price, $signed, $submitted);";
+
+    private const string UpdateTransactionSql =
+        "UPDATE transactions SET status = $status, hash = $hash, receipt = $receipt, error_code = $error_code, error_message = $error_message, error_data = $error_data, " +
+        "cancel_requested = $cancel, updated_at_ms = $updated, history = $history WHERE id = $id AND chain_id = $chain AND from_address = $from;";
+
+    private const string InsertIdempotencySql =
+        "INSERT INTO idempotency_keys (api_key_id, key, request_hash, tx_id, created_at_ms) VALUES ($api_key, $key, $request_hash, $tx, $created) ON CONFLICT (api_key_id, key) DO NOTHING;";
+
+    private const string InsertApiKeySql =
+        "INSERT INTO api_keys (id, key_hash, role, allowed_from, created_at_ms, revoked_at_ms) VALUES ($id, $hash, $role, $allowed, $created, $revoked);";
+
+    private static readonly string InsertTransactionSql =
+        $"INSERT INTO transactions ({string.Join(", ", TransactionRow.Columns)}) VALUES ({string.Join(", ", TransactionRow.Columns.Select(c => "$" + c))});";
+
+    private static readonly string[] TransactionParameters = [.. TransactionRow.Columns.Select(c => "$" + c)];
+
+    private static readonly string LiveSql =
+        $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id " +
+        $"WHERE t.chain_id = $chain AND t.from_address = $from AND t.{WalletColumns.LiveStatusPredicate} ORDER BY t.nonce, t.id, a.seq;";
+
+    private static readonly string OneSql =
+        $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id WHERE t.id = $id ORDER BY a.seq;";
+
+    private readonly string _readConnectionString;
+    private readonly SqliteWalletWriter _writer;
+    private int _disposed;
+
+    /// <summary>Opens the store on an existing, migrated database file (the directory is created if missing).</summary>
+    public SqliteWalletStore(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        SqliteNative.EnsureInitialized();
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException(
+                $"The SQLite wallet store needs a database file; '{builder.DataSource}' is in memory, which the writer and readers could not share.",
+                nameof(connectionString));
+        }
+
+        var fullPath = Path.GetFullPath(builder.DataSource);
+        var directory = Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        builder.Pooling = true;
+        _readConnectionString = builder.ToString();
+        builder.Pooling = false;
+        _writer = SqliteWalletWriter.Acquire(fullPath, builder.ToString());
+    }
+
+    /// <summary>How long a connection waits for another process's write lock before failing.</summary>
+    internal static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(30);
+
+    /// <inheritdoc />
+    public Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {WalletColumns.AccountColumns} FROM accounts WHERE chain_id = $chain AND address = $address;";
+            command.Parameters.AddWithValue("$chain", WalletColumns.ToInt64(chainId, "chain id"));
+            command.Parameters.AddWithValue("$address", address.ToLowerHex());
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? WalletColumns.ReadAccount(reader) : null;
+        });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AccountRecord>> ListAccountsAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<AccountRecord>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {WalletColumns.AccountColumns} FROM accounts ORDER BY chain_id, address;";
+            using var reader = command.ExecuteReader();
+            var accounts = new List<AccountRecord>();
+            while (reader.Read())
+            {
+                accounts.Add(WalletColumns.ReadAccount(reader));
+            }
+
+            return accounts;
+        });
+
+    /// <inheritdoc />
+    public Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
+    {
+        WalletWritePlan plan;
+        try
+        {
+            plan = WalletWritePlan.Create(write);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<AccountRecord>(ex);
+        }
+
+        return _writer.RunAsync(writer => Commit(writer, plan));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default) =>
+        ReadAsync<IReadOnlyList<WalletTransaction>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = LiveSql;
+            command.Parameters.AddWithValue("$chain", WalletColumns.ToInt64(chainId, "chain id"));
+            command.Parameters.AddWithValue("$from", from.ToLowerHex());
+            return [.. Assemble(command).Select(t => t.Transaction)];
+        });
+
+    /// <inheritdoc />
+    public Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = OneSql;
+            command.Parameters.AddWithValue("$id", id);
+            return Assemble(command).Select(t => t.Transaction).FirstOrDefault();
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<TransactionPage> ListTransactionsAsync(TransactionQuery query, CancellationToken cancellationToken = default)
+    {
+        var listing = TransactionListing.Create(query);
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            var where = new List<string>();
+            if (listing.ChainId is { } chainId)
+            {
+                where.Add("chain_id = $chain");
+                command.Parameters.AddWithValue("$chain", chainId);
+            }
+
+            if (listing.From is { } from)
+            {
+                where.Add("from_address = $from");
+                command.Parameters.AddWithValue("$from", from);
+            }
+
+            if (listing.Status is { } status)
+            {
+                where.Add("status = $status");
+                command.Parameters.AddWithValue("$status", status);
+            }
+
+            if (listing.AfterCreatedAtMs is { } afterCreated)
+            {
+                where.Add("(created_at_ms, id) < ($after_created, $after_id)");
+                command.Parameters.AddWithValue("$after_created", afterCreated);
+                command.Parameters.AddWithValue("$after_id", listing.AfterId);
+            }
+
+            command.Parameters.AddWithValue("$limit", listing.Limit + 1);
+            var filter = where.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", where);
+            command.CommandText =
+                $"SELECT {TransactionAssembler.SelectList} FROM (SELECT * FROM transactions {filter} ORDER BY created_at_ms DESC, id DESC LIMIT $limit) t " +
+                "LEFT JOIN attempts a ON a.tx_id = t.id ORDER BY t.created_at_ms DESC, t.id DESC, a.seq;";
+            return listing.Page(Assemble(command));
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(apiKeyId);
+        ArgumentNullException.ThrowIfNull(key);
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {WalletColumns.IdempotencyColumns} FROM idempotency_keys WHERE api_key_id = $api_key AND key = $key;";
+            command.Parameters.AddWithValue("$api_key", apiKeyId);
+            command.Parameters.AddWithValue("$key", key);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? WalletColumns.ReadIdempotency(reader) : null;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default)
+    {
+        ApiKeyRow row;
+        try
+        {
+            row = ApiKeyRow.Create(apiKey);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+
+        return _writer.RunAsync(writer =>
+        {
+            var command = writer.Command(InsertApiKeySql, "$id", "$hash", "$role", "$allowed", "$created", "$revoked");
+            SqliteWalletWriter.Set(command, 0, row.Id);
+            SqliteWalletWriter.Set(command, 1, row.KeyHash);
+            SqliteWalletWriter.Set(command, 2, row.Role);
+            SqliteWalletWriter.Set(command, 3, row.AllowedFrom);
+            SqliteWalletWriter.Set(command, 4, row.CreatedAtMs);
+            SqliteWalletWriter.Set(command, 5, row.RevokedAtMs);
+            try
+            {
+                return command.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique)
+            {
+                throw ex.SqliteExtendedErrorCode == SqliteConstraintPrimaryKey
+                    ? new WalletStoreConflictException(WalletStoreConflict.ApiKeyId, $"An API key with id '{row.Id}' exists already.", ex)
+                    : new WalletStoreConflictException(WalletStoreConflict.ApiKeyHash, $"An API key with the hash of key '{row.Id}' exists already.", ex);
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyHash);
+        return ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE key_hash = $hash;";
+            command.Parameters.AddWithValue("$hash", keyHash);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ApiKeyRow.Read(reader).ToRecord() : null;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM transactions), (SELECT count(*) FROM attempts), (SELECT count(*) FROM idempotency_keys);";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new StoreCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        });
+
+    /// <summary>Stops the writer after the queued writes and releases pooled connections.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _writer.Release();
+        using var connection = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Opens a connection with the busy timeout set: another process holding the write lock makes it wait, not fail.</summary>
+    internal static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One commit inside its savepoint on the writer thread; throwing undoes it (SQLite order = plan order).</summary>
+    private static AccountRecord Commit(SqliteWalletWriter writer, WalletWritePlan plan)
+    {
+        SwapAccountVersion(writer, plan);
+
+        var update = writer.Command(
+            UpdateTransactionSql,
+            "$status", "$hash", "$receipt", "$error_code", "$error_message", "$error_data", "$cancel", "$updated", "$history", "$id", "$chain", "$from");
+        foreach (var row in plan.Updated)
+        {
+            SqliteWalletWriter.Set(update, 0, row.Status);
+            SqliteWalletWriter.Set(update, 1, row.Hash);
+            SqliteWalletWriter.Set(update, 2, row.Receipt);
+            SqliteWalletWriter.Set(update, 3, row.ErrorCode);
+            SqliteWalletWriter.Set(update, 4, row.ErrorMessage);
+            SqliteWalletWriter.Set(update, 5, row.ErrorData);
+            SqliteWalletWriter.Set(update, 6, row.CancelRequested);
+            SqliteWalletWriter.Set(update, 7, row.UpdatedAtMs);
+            SqliteWalletWriter.Set(update, 8, row.History);
+            SqliteWalletWriter.Set(update, 9, row.Id);
+            SqliteWalletWriter.Set(update, 10, plan.ChainId);
+            SqliteWalletWriter.Set(update, 11, plan.Address);
+            int changed;
+            try
+            {
+                changed = update.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
+            {
+                throw WalletStoreConflicts.Nonce(plan, row.Id, row.Nonce, ex);
+            }
+
+            if (changed == 0)
+            {
+                throw WalletStoreConflicts.UnknownTransaction(plan, row.Id, "an update", null);
+            }
+        }
+
+        var insert = writer.Command(InsertTransactionSql, TransactionParameters);
+        foreach (var row in plan.Inserted)
+        {
+            BindTransaction(insert, row);
+            try
+            {
+                insert.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique)
+            {
+                throw ex.SqliteExtendedErrorCode == SqliteConstraintPrimaryKey
+                    ? WalletStoreConflicts.TransactionId(plan, row.Id, ex)
+                    : WalletStoreConflicts.Nonce(plan, row.Id, row.Nonce, ex);
+            }
+        }
+
+        var attempt = writer.Command(InsertAttemptSql, "$tx", "$seq", "$kind", "$hash", "$raw", "$max_fee", "$max_priority", "$gas_price", "$signed", "$submitted");
+        foreach (var row in plan.Attempts)
+        {
+            SqliteWalletWriter.Set(attempt, 0, row.TransactionId);
+            SqliteWalletWriter.Set(attempt, 1, row.Seq);
+            SqliteWalletWriter.Set(attempt, 2, row.Kind);
+            SqliteWalletWriter.Set(attempt, 3, row.Hash);
+            SqliteWalletWriter.Set(attempt, 4, row.Raw);
+            SqliteWalletWriter.Set(attempt, 5, row.MaxFeePerGas);
+            SqliteWalletWriter.Set(attempt, 6, row.MaxPriorityFeePerGas);
+            SqliteWalletWriter.Set(attempt, 7, row.GasPrice);
+            SqliteWalletWriter.Set(attempt, 8, row.SignedAtMs);
+            SqliteWalletWriter.Set(attempt, 9, row.SubmittedAtMs);
+            try
+            {
+                attempt.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is SqliteConstraintForeignKey or SqliteConstraintPrimaryKey or SqliteConstraintUnique)
+            {
+                throw ex.SqliteExtendedErrorCode switch
+                {
+                    SqliteConstraintForeignKey => WalletStoreConflicts.UnknownTransaction(plan, row.TransactionId, "an attempt", ex),
+                    SqliteConstraintPrimaryKey => WalletStoreConflicts.AttemptSeq(plan, row.TransactionId, row.Seq, ex),
+                    _ => WalletStoreConflicts.AttemptHash(plan, row.TransactionId, row.Hash, ex),
+                };
+            }
+        }
+
+        var idempotency = writer.Command(InsertIdempotencySql, "$api_key", "$key", "$request_hash", "$tx", "$created");
+        foreach (var key in plan.IdempotencyKeys)
+        {
+            SqliteWalletWriter.Set(idempotency, 0, key.ApiKeyId);
+            SqliteWalletWriter.Set(idempotency, 1, key.Key);
+            SqliteWalletWriter.Set(idempotency, 2, key.RequestHash);
+            SqliteWalletWriter.Set(idempotency, 3, key.TransactionId);
+            SqliteWalletWriter.Set(idempotency, 4, key.CreatedAt.ToUnixTimeMilliseconds());
+            int inserted;
+            try
+            {
+                inserted = idempotency.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintForeignKey)
+            {
+                throw WalletStoreConflicts.UnknownTransaction(plan, key.TransactionId, $"idempotency key '{key.Key}'", ex);
+            }
+
+            if (inserted == 0)
+            {
+                throw new IdempotencyKeyTakenException(key.ApiKeyId, key.Key);
+            }
+        }
+
+        return plan.Written;
+    }
+
+    /// <summary>The compare-and-swap on the account row: insert at version 1, or update guarded by the expected version.</summary>
+    private static void SwapAccountVersion(SqliteWalletWriter writer, WalletWritePlan plan)
+    {
+        var command = plan.ExpectedVersion == 0
+            ? writer.Command(InsertAccountSql, "$chain", "$address", "$nonce", "$paused", "$now")
+            : writer.Command(UpdateAccountSql, "$chain", "$address", "$nonce", "$paused", "$now", "$expected");
+        SqliteWalletWriter.Set(command, 0, plan.ChainId);
+        SqliteWalletWriter.Set(command, 1, plan.Address);
+        SqliteWalletWriter.Set(command, 2, plan.NextNonce);
+        SqliteWalletWriter.Set(command, 3, plan.PausedReason);
+        SqliteWalletWriter.Set(command, 4, plan.UpdatedAtMs);
+        if (plan.ExpectedVersion != 0)
+        {
+            SqliteWalletWriter.Set(command, 5, plan.ExpectedVersion);
+        }
+
+        if (command.ExecuteNonQuery() == 1)
+        {
+            return;
+        }
+
+        var version = writer.Command(AccountVersionSql, "$chain", "$address");
+        SqliteWalletWriter.Set(version, 0, plan.ChainId);
+        SqliteWalletWriter.Set(version, 1, plan.Address);
+        throw WalletStoreConflicts.StaleVersion(plan, version.ExecuteScalar() is long stored ? stored : null);
+    }
+
+    private static void BindTransaction(SqliteCommand command, TransactionRow row)
+    {
+        SqliteWalletWriter.Set(command, 0, row.Id);
+        SqliteWalletWriter.Set(command, 1, row.ChainId);
+        SqliteWalletWriter.Set(command, 2, row.From);
+        SqliteWalletWriter.Set(command, 3, row.To);
+        SqliteWalletWriter.Set(command, 4, row.Value);
+        SqliteWalletWriter.Set(command, 5, row.Data);
+        SqliteWalletWriter.Set(command, 6, row.Nonce);
+        SqliteWalletWriter.Set(command, 7, row.GasLimit);
+        SqliteWalletWriter.Set(command, 8, row.MaxFeeCap);
+        SqliteWalletWriter.Set(command, 9, row.MaxPriorityFeeCap);
+        SqliteWalletWriter.Set(command, 10, row.GasPriceCap);
+        SqliteWalletWriter.Set(command, 11, row.Status);
+        SqliteWalletWriter.Set(command, 12, row.Hash);
+        SqliteWalletWriter.Set(command, 13, row.Receipt);
+        SqliteWalletWriter.Set(command, 14, row.ErrorCode);
+        SqliteWalletWriter.Set(command, 15, row.ErrorMessage);
+        SqliteWalletWriter.Set(command, 16, row.ErrorData);
+        SqliteWalletWriter.Set(command, 17, row.CancelRequested);
+        SqliteWalletWriter.Set(command, 18, row.CreatedAtMs);
+        SqliteWalletWriter.Set(command, 19, row.UpdatedAtMs);
+        SqliteWalletWriter.Set(command, 20, row.History);
+        SqliteWalletWriter.Set(command, 21, row.ApiKeyId);
+        SqliteWalletWriter.Set(command, 22, row.IdempotencyKey);
+        SqliteWalletWriter.Set(command, 23, row.RequestHash);
+    }
+
+    private static List<(TransactionRow Row, WalletTransaction Transaction)> Assemble(SqliteCommand command)
+    {
+        var assembler = new TransactionAssembler();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            assembler.Add(reader);
+        }
+
+        return assembler.Build();
+    }
+
+    /// <summary>Runs a read on a pooled connection. SQLite calls are synchronous, so the task is complete on return.</summary>
+    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read)
+    {
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            using var connection = Open(_readConnectionString);
+            return Task.FromResult(read(connection));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+}
+
+/// <summary>Initialises the bundled SQLite native library once per process.</summary>
+internal static class SqliteNative
+{
+    private static readonly Lazy<bool> Initialized = new(() =>
+    {
+        SQLitePCL.Batteries_V2.Init();
+        return true;
+    });
+
+    public static void EnsureInitialized() => _ = Initialized.Value;
+}

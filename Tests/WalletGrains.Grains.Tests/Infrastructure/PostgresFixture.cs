@@ -1,0 +1,65 @@
+using Npgsql;
+using WalletGrains.Testing;
+
+[assembly: AssemblyFixture(typeof(WalletGrains.Grains.Tests.PostgresFixture))]
+
+namespace WalletGrains.Grains.Tests;
+
+/// <summary>
+/// One PostgreSQL server for the whole test run, started on first use (tests that never touch PostgreSQL do not
+/// pay for it); each test creates its own database on it.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private PostgresTestServer? _server;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await _server.DisposeAsync();
+        }
+
+        _gate.Dispose();
+    }
+
+    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var server = await ServerAsync();
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)].ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return server.ForDatabase(name);
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing its leftover connections.</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var server = await ServerAsync();
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<PostgresTestServer> ServerAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            return _server ??= await PostgresTestServer.StartAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using WalletGrains.Grains.Storage;
+using WalletGrains.Runtime;
+
+namespace WalletGrains.Grains.Tests;
+
+/// <summary>The store contract on a fresh SQLite file per test, migrated the way hosts migrate.</summary>
+public sealed class WalletStoreSqliteTests : WalletStoreContractTests
+{
+    private string? _directory;
+
+    [Fact]
+    public async Task Two_stores_on_one_file_share_rows_and_versions()
+    {
+        // Two silos of one process on one database: each has its own store, both see one account version.
+        await using var other = new SqliteWalletStore($"Data Source={Path.Combine(_directory!, "wallet.db")}");
+        var from = WalletStoreTestData.NewAddress();
+        var tx = WalletStoreTestData.Transaction(1, from, 0);
+        await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, from, 1), 0, tx), TestContext.Current.CancellationToken);
+
+        WalletStoreTestData.AssertSame(tx, await other.GetTransactionAsync(tx.Id, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<InconsistentStateException>(
+            () => other.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, from, 1), 0), TestContext.Current.CancellationToken));
+        var written = await other.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, from, 2), 1, WalletStoreTestData.Transaction(1, from, 1)), TestContext.Current.CancellationToken);
+        Assert.Equal(written, await Store.GetAccountAsync(1, from, TestContext.Current.CancellationToken));
+    }
+
+    protected override async Task<IWalletStore> OpenAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("walletgrains-store-").FullName;
+        return await WalletStoreFactory.CreateMigratedAsync("sqlite", $"Data Source={Path.Combine(_directory, "wallet.db")}", TestContext.Current.CancellationToken);
+    }
+
+    protected override ValueTask CloseAsync()
+    {
+        if (_directory is not null)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The store contract on a fresh PostgreSQL database per test.</summary>
+public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletStoreContractTests
+{
+    private string? _connectionString;
+
+    protected override async Task<IWalletStore> OpenAsync()
+    {
+        _connectionString = await postgres.CreateDatabaseAsync("wg_store");
+        return await WalletStoreFactory.CreateMigratedAsync("postgres", _connectionString, TestContext.Current.CancellationToken);
+    }
+
+    protected override async ValueTask CloseAsync()
+    {
+        if (_connectionString is not null)
+        {
+            await postgres.DropDatabaseAsync(_connectionString);
+        }
+    }
+}
+
+/// <summary>The store contract on the in-memory store other projects' unit tests use.</summary>
+public sealed class WalletStoreMemoryTests : WalletStoreContractTests
+{
+    protected override Task<IWalletStore> OpenAsync() => Task.FromResult<IWalletStore>(new MemoryWalletStore());
+}
