@@ -223,6 +223,15 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
             undo.Push(() => _transactions[old.Id] = old);
         }
 
+        foreach (var mark in plan.SubmittedMarks)
+        {
+            if (_attempts.TryGetValue(mark.TransactionId, out var list) && list.TryGetValue(mark.Seq, out var attempt) && attempt.SubmittedAtMs is null)
+            {
+                list[mark.Seq] = attempt with { SubmittedAtMs = mark.AtMs };
+                undo.Push(() => list[mark.Seq] = attempt);
+            }
+        }
+
         foreach (var row in plan.Inserted)
         {
             if (_transactions.ContainsKey(row.Id))

@@ -44,6 +44,10 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         "AS u(id, status, hash, receipt, error_code, error_message, error_data, cancel_requested, updated_at_ms, history) " +
         "WHERE t.id = u.id AND t.chain_id = $1 AND t.from_address = $2 RETURNING t.id";
 
+    private const string MarkSubmittedSql =
+        "UPDATE attempts AS a SET submitted_at_ms = u.at FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS u(tx_id, seq, at) " +
+        "WHERE a.tx_id = u.tx_id AND a.seq = u.seq AND a.submitted_at_ms IS NULL";
+
     private const string InsertIdempotencySql =
         "INSERT INTO idempotency_keys (api_key_id, key, request_hash, tx_id, created_at_ms) " +
         "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) ON CONFLICT (api_key_id, key) DO NOTHING RETURNING api_key_id, key";
@@ -116,6 +120,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         await using var batch = new NpgsqlBatch(connection, transaction);
         var swap = AddAccountSwap(batch, plan);
         var update = AddUpdateTransactions(batch, plan);
+        AddMarkSubmitted(batch, plan);
         AddInsertTransactions(batch, plan);
         AddInsertAttempts(batch, plan);
         var idempotency = AddInsertIdempotencyKeys(batch, plan);
@@ -390,6 +395,21 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         AddArray(command, rows, r => r.History);
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    private static void AddMarkSubmitted(NpgsqlBatch batch, WalletWritePlan plan)
+    {
+        var rows = plan.SubmittedMarks;
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var command = new NpgsqlBatchCommand(MarkSubmittedSql);
+        AddArray(command, rows, r => r.TransactionId);
+        AddArray(command, rows, r => r.Seq);
+        AddArray(command, rows, r => r.AtMs);
+        batch.BatchCommands.Add(command);
     }
 
     private static NpgsqlBatchCommand? AddInsertIdempotencyKeys(NpgsqlBatch batch, WalletWritePlan plan)

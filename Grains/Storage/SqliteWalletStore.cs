@@ -32,6 +32,9 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         "UPDATE transactions SET status = $status, hash = $hash, receipt = $receipt, error_code = $error_code, error_message = $error_message, error_data = $error_data, " +
         "cancel_requested = $cancel, updated_at_ms = $updated, history = $history WHERE id = $id AND chain_id = $chain AND from_address = $from;";
 
+    private const string MarkSubmittedSql =
+        "UPDATE attempts SET submitted_at_ms = $at WHERE tx_id = $tx AND seq = $seq AND submitted_at_ms IS NULL;";
+
     private const string InsertIdempotencySql =
         "INSERT INTO idempotency_keys (api_key_id, key, request_hash, tx_id, created_at_ms) VALUES ($api_key, $key, $request_hash, $tx, $created) ON CONFLICT (api_key_id, key) DO NOTHING;";
 
@@ -346,6 +349,18 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             if (changed == 0)
             {
                 throw WalletStoreConflicts.UnknownTransaction(plan, row.Id, "an update", null);
+            }
+        }
+
+        if (plan.SubmittedMarks.Count > 0)
+        {
+            var mark = writer.Command(MarkSubmittedSql, "$at", "$tx", "$seq");
+            foreach (var m in plan.SubmittedMarks)
+            {
+                SqliteWalletWriter.Set(mark, 0, m.AtMs);
+                SqliteWalletWriter.Set(mark, 1, m.TransactionId);
+                SqliteWalletWriter.Set(mark, 2, (long)m.Seq);
+                mark.ExecuteNonQuery();
             }
         }
 

@@ -4,7 +4,7 @@ namespace WalletGrains.Grains.Storage;
 
 /// <summary>
 /// An <see cref="AccountWrite"/> checked and converted to stored rows on the caller's thread, before any store
-/// takes a lock or a connection. Every store applies it in the same order — account version swap, updates,
+/// takes a lock or a connection. Every store applies it in the same order — account version swap, updates (with their attempts' submitted_at marks),
 /// inserted transactions, attempts (those of inserted transactions, then the new ones), idempotency keys — so
 /// the first failing step, and so the exception, is the same on all of them. Updates go before inserts so one
 /// commit can fail a transaction and give its nonce to a new one (invariant 4); an update therefore names a
@@ -41,6 +41,12 @@ internal sealed class WalletWritePlan
     public List<TransactionRow> Updated { get; } = [];
 
     public List<AttemptRow> Attempts { get; } = [];
+
+    /// <summary>
+    /// First-broadcast times of existing attempts, taken from the updated transactions: an attempt signed
+    /// while queued gets its submitted_at when a slot frees up. Written only where still unset.
+    /// </summary>
+    public List<SubmittedMark> SubmittedMarks { get; } = [];
 
     public List<IdempotencyRecord> IdempotencyKeys { get; } = [];
 
@@ -95,6 +101,13 @@ internal sealed class WalletWritePlan
             }
 
             plan.Updated.Add(row);
+            foreach (var attempt in Items(transaction.Attempts))
+            {
+                if (attempt.SubmittedAt is { } at)
+                {
+                    plan.SubmittedMarks.Add(new SubmittedMark(row.Id, attempt.Seq, at.ToUnixTimeMilliseconds()));
+                }
+            }
         }
 
         foreach (var (transactionId, attempt) in Items(write.NewAttempts))
@@ -137,3 +150,6 @@ internal sealed class WalletWritePlan
         return TransactionRow.Create(transaction);
     }
 }
+
+/// <summary>An attempt's first broadcast time, for <see cref="WalletWritePlan.SubmittedMarks"/>.</summary>
+internal readonly record struct SubmittedMark(string TransactionId, int Seq, long AtMs);
