@@ -14,6 +14,7 @@ public static class WalletCli
             AddressCommand.Create(io),
             TxCommands.Create(io),
             KeysCommands.Create(io),
+            ApiKeysCommand.Create(io),
         };
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
         try

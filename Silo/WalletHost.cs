@@ -84,7 +84,9 @@ public static partial class WalletHost
             ?? throw new InvalidOperationException("Dev chain: anvil not found under tools/node_modules; run the README's run command (it installs tools/) or set Wallet:DevChain:AnvilPath.");
         using var loggerFactory = LoggerFactory.Create(l => l.AddConsole());
         var chain = DevChain.Start(anvil, options.BlockTime, loggerFactory.CreateLogger<DevChain>());
+        // Stopped with the host: the hosted service disposes it on shutdown (DI does not dispose instances it was handed).
         builder.Services.AddSingleton(chain);
+        builder.Services.AddHostedService(sp => new DevChainLifetime(sp.GetRequiredService<DevChain>()));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Wallet:Chains:0:ChainId"] = DevChain.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -63,7 +63,7 @@ public sealed partial class AccountGrain
             _balance = wei;
         }
 
-        var now = _time.GetUtcNow();
+        var now = Now();
         var changed = new Dictionary<string, WalletTransaction>();
         foreach (var group in receipts.GroupBy(r => r.Tx.Id))
         {

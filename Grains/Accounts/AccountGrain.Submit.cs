@@ -45,7 +45,7 @@ public sealed partial class AccountGrain
 
         // Invariant 8: a rejected send reserves nothing, so nonces are handed out only to accepted ones.
         var committedCost = _live.Where(t => t.Status != TransactionStatus.Mined).Aggregate(UInt256.Zero, (sum, t) => sum + MaxCost(t));
-        var now = _time.GetUtcNow();
+        var now = Now();
         var nextNonce = _account.NextNonce;
         var queueing = _live.Any(t => t.Status == TransactionStatus.Queued);
         var inFlight = _live.Count(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined);

@@ -205,6 +205,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         }
     }
 
+    /// <summary>Now, at the millisecond precision the stores keep, so what a send returns equals what a read returns.</summary>
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+
     private static string NewTransactionId() => "tx_" + Guid.CreateVersion7().ToString("N");
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Account {ChainId}:{Address}: next nonce moved from {Local} to the chain's pending count {Chain}")]

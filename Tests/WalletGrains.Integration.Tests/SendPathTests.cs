@@ -205,6 +205,21 @@ public abstract class SendPathTests<TFixture>(TFixture fixture) where TFixture :
     }
 
     [Fact]
+    public async Task A_sender_key_made_with_the_cli_sends_only_from_its_allowed_address()
+    {
+        var accounts = fixture.TakeAccounts(2);
+        var created = await WalletGrains.Cli.ApiKeysCommand.CreateKeyAsync(
+            "sender", [accounts[0].ToChecksumString()], fixture.Settings["Wallet:Storage:Provider"]!, fixture.Settings["Wallet:Storage:ConnectionString"]!, Ct);
+        using var http = new HttpClient { BaseAddress = Node.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (string)created["key"]!);
+
+        using var allowed = await http.PostAsync("v1/transactions", System.Net.Http.Json.JsonContent.Create(Transfer(accounts[0], accounts[1])), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, allowed.StatusCode);
+        using var other = await http.PostAsync("v1/transactions", System.Net.Http.Json.JsonContent.Create(Transfer(accounts[1], accounts[0])), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact]
     public async Task Rejected_requests_write_nothing_and_consume_no_nonce()
     {
         var store = Node.Services.GetRequiredService<IWalletStore>();
