@@ -78,3 +78,28 @@ public sealed record TransactionReceipt(
 
 /// <summary>One entry of a transaction's status history.</summary>
 public sealed record StatusChange(string Status, DateTimeOffset At, string? Detail);
+
+/// <summary>
+/// An entry of the event log (DESIGN.md §6): <c>transaction.*</c>, <c>transfer.*</c>, <c>approval</c>,
+/// <c>balance.changed</c>. Ids are assigned by the store and increase; <see cref="Data"/> is the
+/// event's JSON payload (for transaction events the Transaction resource at the time of the event).
+/// </summary>
+public sealed record WalletEvent(long Id, string Type, DateTimeOffset CreatedAt, ulong ChainId, bool Removed, string Data);
+
+/// <summary>An event to append; the store gives it its id.</summary>
+public sealed record NewWalletEvent(string Type, DateTimeOffset CreatedAt, ulong ChainId, bool Removed, string Data);
+
+/// <summary>The stable event type names.</summary>
+public static class WalletEventTypes
+{
+    public const string TransactionSubmitted = "transaction.submitted";
+    public const string TransactionFeeBumped = "transaction.fee_bumped";
+    public const string TransactionMined = "transaction.mined";
+    public const string TransactionConfirmed = "transaction.confirmed";
+    public const string TransactionFailed = "transaction.failed";
+    public const string TransactionCancelled = "transaction.cancelled";
+    public const string TransferIncoming = "transfer.incoming";
+    public const string TransferOutgoing = "transfer.outgoing";
+    public const string Approval = "approval";
+    public const string BalanceChanged = "balance.changed";
+}
