@@ -43,12 +43,6 @@ public interface IWalletStore
     /// <summary>The key with this SHA-256 hash (hex), revoked or not, or null.</summary>
     Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends events that no account write carries (balances, incoming transfers); returns them with their ids.</summary>
-    Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default);
-
-    /// <summary>Events with an id above <paramref name="afterId"/>, in id order, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default);
-
     /// <summary>Counts rows per table, for tests proving that a rejected request wrote nothing (invariant 8).</summary>
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default);
 }
@@ -68,11 +62,7 @@ public sealed record AccountWrite(
     ImmutableArray<WalletTransaction> Inserted,
     ImmutableArray<WalletTransaction> Updated,
     ImmutableArray<(string TransactionId, TransactionAttempt Attempt)> NewAttempts,
-    ImmutableArray<IdempotencyRecord> NewIdempotencyKeys)
-{
-    /// <summary>Events recorded in the same database transaction as the change they describe.</summary>
-    public ImmutableArray<NewWalletEvent> NewEvents { get; init; } = [];
-}
+    ImmutableArray<IdempotencyRecord> NewIdempotencyKeys);
 
 /// <summary>An Idempotency-Key use: per API key, the request body's hash and the transaction it created.</summary>
 public sealed record IdempotencyRecord(string ApiKeyId, string Key, string RequestHash, string TransactionId, DateTimeOffset CreatedAt);
