@@ -43,6 +43,10 @@ public sealed record WalletTransaction(
     /// <summary>A copy in a new status with the change recorded in the history.</summary>
     public WalletTransaction WithStatus(string status, DateTimeOffset at, string? detail = null) =>
         this with { Status = status, UpdatedAt = at, History = History.Add(new StatusChange(status, at, detail)) };
+
+    /// <summary>A copy with a history entry in the current status (a fee bump, a cancel request).</summary>
+    public WalletTransaction WithNote(DateTimeOffset at, string detail) =>
+        this with { UpdatedAt = at, History = History.Add(new StatusChange(Status, at, detail)) };
 }
 
 /// <summary>

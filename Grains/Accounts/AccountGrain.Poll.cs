@@ -1,16 +1,32 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Ethereum.Rpc;
+using WalletGrains.Grains.Chains;
 
 namespace WalletGrains.Grains.Accounts;
 
-/// <summary>The confirmation loop of <see cref="AccountGrain"/>: receipts, promotions from the queue, re-broadcasts.</summary>
+/// <summary>
+/// The lifecycle loop of <see cref="AccountGrain"/>: receipts for every attempt, confirmation depth,
+/// reorgs, nonces consumed elsewhere, fee bumps of stuck transactions, promotion from the queue,
+/// re-broadcasts, and pausing on insufficient funds.
+/// </summary>
 public sealed partial class AccountGrain
 {
+    /// <summary>When each pending transaction's newest attempt was last sent (memory only; a restart re-sends all).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _lastBroadcast = new(StringComparer.Ordinal);
+
+    /// <summary>Transactions of which a node accepted at least one attempt (memory only; after a restart assume yes).</summary>
+    private readonly HashSet<string> _accepted = new(StringComparer.Ordinal);
+
+    /// <summary>Transactions whose nonce the chain passed without any of their attempts; failed only when a second poll agrees.</summary>
+    private readonly HashSet<string> _suspectedExternal = new(StringComparer.Ordinal);
+
     /// <summary>
     /// One pass: looks up receipts for every attempt of every pending transaction (invariant 3),
-    /// moves submitted → mined → confirmed, fills free in-flight slots from the queue, and sends
-    /// stored attempts again after a restart.
+    /// moves submitted → mined → confirmed/cancelled, detects nonces consumed outside the service,
+    /// bumps what blocks the account first, fills free in-flight slots from the queue, and re-sends
+    /// attempts the node may have lost.
     /// </summary>
     private async Task PollCoreAsync(CancellationToken ct)
     {
@@ -24,6 +40,7 @@ public sealed partial class AccountGrain
         var batch = new RpcBatch();
         var head = batch.Add(EthRequests.BlockNumber());
         var latestNonce = batch.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Latest));
+        var pendingNonce = batch.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Pending));
         var balance = batch.Add(EthRequests.GetBalance(_address, BlockParameter.Latest));
         var receipts = new List<(WalletTransaction Tx, TransactionAttempt Attempt, RpcBatchItem<RpcReceipt?> Item)>();
         foreach (var tx in pending)
@@ -47,76 +64,75 @@ public sealed partial class AccountGrain
             return;
         }
 
-        if (!head.TryGetValue(out var headBlock))
+        if (!head.TryGetValue(out var headBlock) || !latestNonce.TryGetValue(out var chainLatest))
         {
-            LogPollFailed(_logger, _chain.ChainId, _address, head.Error?.Message ?? "no head");
+            LogPollFailed(_logger, _chain.ChainId, _address, head.Error?.Message ?? latestNonce.Error?.Message ?? "no head");
             return;
         }
 
-        if (latestNonce.TryGetValue(out var nonce))
-        {
-            _chainNonce = nonce;
-        }
-
+        _chainNonce = chainLatest;
         if (balance.TryGetValue(out var wei))
         {
             _balance = wei;
         }
 
         var now = Now();
-        var changed = new Dictionary<string, WalletTransaction>();
+        var changes = new AccountChanges();
         foreach (var group in receipts.GroupBy(r => r.Tx.Id))
         {
             var tx = group.First().Tx;
-            var found = group.Select(r => r.Item.TryGetValue(out var receipt) ? receipt : null).FirstOrDefault(r => r is not null);
-            var updated = found is null ? WithoutReceipt(tx, now) : WithReceipt(tx, found, headBlock, now);
-            if (!ReferenceEquals(updated, tx))
+            var found = group
+                .Select(r => r.Item.TryGetValue(out var receipt) && receipt is not null ? (Receipt: receipt, r.Attempt) : default)
+                .FirstOrDefault(r => r.Receipt is not null);
+            WalletTransaction updated;
+            if (found.Receipt is not null)
             {
-                changed[tx.Id] = updated;
+                updated = WithReceipt(tx, found.Receipt, found.Attempt, headBlock, now);
             }
-        }
-
-        ReplaceLive(changed.Values);
-
-        // Fill free in-flight slots from the queue, lowest nonce first.
-        var inFlight = _live.Count(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined);
-        var toBroadcast = new List<TransactionAttempt>();
-        foreach (var tx in _live.Where(t => t.Status == TransactionStatus.Queued).OrderBy(t => t.Nonce).ToList())
-        {
-            if (inFlight >= _chain.Options.MaxInFlight)
+            else if (tx.Status == TransactionStatus.Submitted && tx.Nonce < chainLatest && receipts.All(r => r.Tx.Id != tx.Id || r.Item.IsSuccess)
+                && !_suspectedExternal.Add(tx.Id))
             {
-                break;
+                // The chain has mined this nonce and none of our attempts is that transaction: another
+                // signer used the key. Reported, terminal; the counter resyncs past it (invariant 1).
+                updated = (tx with
+                {
+                    Error = new WalletError(WalletErrorCodes.NonceConsumedExternally,
+                        $"Nonce {tx.Nonce} of {_address} was used on chain {_chain.ChainId} by a transaction this service did not send."),
+                }).WithStatus(TransactionStatus.Failed, now, "nonce consumed externally");
+                _nonceSynced = false;
+            }
+            else
+            {
+                updated = WithoutReceipt(tx, now);
             }
 
-            var attempts = tx.Attempts.SetItem(tx.Attempts.Length - 1, tx.Attempts[^1] with { SubmittedAt = now });
-            var promoted = (tx with { Attempts = attempts }).WithStatus(TransactionStatus.Submitted, now);
-            changed[tx.Id] = promoted;
-            ReplaceLive([promoted]);
-            toBroadcast.Add(promoted.Attempts[^1]);
-            inFlight++;
+            changes.Update(updated, tx);
         }
 
-        if (_rebroadcastDue)
+        ReplaceLive(changes.Updated.Values);
+        await ResumeIfFundedAsync(changes, now);
+        await BumpStuckAsync(changes, now, ct);
+        PromoteQueued(changes, now);
+        ResendLost(changes, now);
+
+        await CommitChangesAsync(changes, ct);
+        await BroadcastAsync(changes.ToBroadcast, ct);
+        if (!_nonceSynced && pendingNonce.TryGetValue(out var chainPending) && chainPending > _account.NextNonce)
         {
-            // After activation, send every pending attempt again: the node may have lost them.
-            toBroadcast.AddRange(_live.Where(t => t.Status == TransactionStatus.Submitted && !changed.ContainsKey(t.Id)).Select(t => t.Attempts[^1]));
-            _rebroadcastDue = false;
+            // Move the counter past nonces used elsewhere; it is written with the next commit.
+            LogNonceAdvanced(_logger, _chain.ChainId, _address, _account.NextNonce, chainPending);
+            _account = _account with { NextNonce = chainPending };
         }
 
-        if (changed.Count > 0)
-        {
-            await CommitAsync([], [.. changed.Values], [], ct);
-        }
-
-        await BroadcastAsync(toBroadcast, ct);
+        _nonceSynced = true;
         _live.RemoveAll(t => t.IsTerminal);
         await StopPollingIfIdleAsync();
     }
 
-    private WalletTransaction WithReceipt(WalletTransaction tx, RpcReceipt receipt, ulong headBlock, DateTimeOffset now)
+    private WalletTransaction WithReceipt(WalletTransaction tx, RpcReceipt receipt, TransactionAttempt attempt, ulong headBlock, DateTimeOffset now)
     {
         var depth = headBlock >= receipt.BlockNumber ? headBlock - receipt.BlockNumber + 1 : 0;
-        var confirmed = depth >= (ulong)_chain.Options.Confirmations;
+        var buried = depth >= (ulong)_chain.Options.Confirmations;
         var sameBlock = tx.Receipt is { } known && known.BlockHash == receipt.BlockHash && known.TransactionHash == receipt.TransactionHash;
         var result = tx;
         if (!sameBlock)
@@ -125,22 +141,181 @@ public sealed partial class AccountGrain
             {
                 Hash = receipt.TransactionHash,
                 Receipt = new TransactionReceipt(receipt.TransactionHash, receipt.BlockNumber, receipt.BlockHash, receipt.GasUsed, receipt.EffectiveGasPrice, receipt.Succeeded),
+                Error = null,
                 UpdatedAt = now,
             };
             if (tx.Status != TransactionStatus.Mined)
             {
-                result = result.WithStatus(TransactionStatus.Mined, now, $"block {receipt.BlockNumber}");
+                result = result.WithStatus(TransactionStatus.Mined, now, $"block {receipt.BlockNumber}, attempt {attempt.Seq}");
             }
         }
 
-        return confirmed ? result.WithStatus(TransactionStatus.Confirmed, now, $"{depth} confirmation(s)") : result;
+        if (!buried)
+        {
+            return result;
+        }
+
+        // Invariant 4: the cancel replacement included means cancelled; any other attempt means confirmed.
+        return attempt.Kind == TransactionAttempt.Cancel
+            ? result.WithStatus(TransactionStatus.Cancelled, now, $"cancel replacement included, {depth} confirmation(s)")
+            : result.WithStatus(TransactionStatus.Confirmed, now, $"{depth} confirmation(s)");
     }
 
-    /// <summary>A mined transaction whose receipt vanished was reorged out: back to submitted.</summary>
-    private static WalletTransaction WithoutReceipt(WalletTransaction tx, DateTimeOffset now) =>
-        tx.Status == TransactionStatus.Mined
-            ? (tx with { Receipt = null }).WithStatus(TransactionStatus.Submitted, now, "receipt disappeared (reorg)")
-            : tx;
+    /// <summary>A mined transaction whose receipt vanished was reorged out: back to submitted, and sent again.</summary>
+    private WalletTransaction WithoutReceipt(WalletTransaction tx, DateTimeOffset now)
+    {
+        if (tx.Status != TransactionStatus.Mined)
+        {
+            return tx;
+        }
+
+        _lastBroadcast.Remove(tx.Id);
+        return (tx with { Receipt = null }).WithStatus(TransactionStatus.Submitted, now, "receipt disappeared (reorg)");
+    }
+
+    /// <summary>
+    /// Stuck transactions (no inclusion for BumpAfter) get a replacement with both fees raised
+    /// (invariant 5), lowest nonce first, since the lowest pending nonce blocks every later one. At
+    /// the cap the transaction reports fee_cap_reached and its newest attempt keeps being re-sent.
+    /// </summary>
+    private async Task BumpStuckAsync(AccountChanges changes, DateTimeOffset now, CancellationToken ct)
+    {
+        var stuck = _live
+            .Where(t => t.Status == TransactionStatus.Submitted && t.LatestAttempt?.SubmittedAt is { } at && now - at >= _chain.Options.BumpAfter)
+            .OrderBy(t => t.Nonce)
+            .Take(_chain.Options.BumpDepth)
+            .ToList();
+        if (stuck.Count == 0 || _account.PausedReason is not null)
+        {
+            return;
+        }
+
+        FeeQuote quote;
+        try
+        {
+            quote = await _chain.Fees.GetQuoteAsync(ct);
+        }
+        catch (RpcException e)
+        {
+            LogPollFailed(_logger, _chain.ChainId, _address, $"fee quote for bumps: {e.Message}");
+            return;
+        }
+
+        foreach (var tx in stuck)
+        {
+            var latest = tx.LatestAttempt!;
+            var bump = BumpPolicy.Next(
+                new TransactionFees(latest.MaxFeePerGas, latest.MaxPriorityFeePerGas, latest.GasPrice),
+                quote,
+                _chain.Options.BumpPercent,
+                _chain.Options.MaxFeePerGasCapWei,
+                tx.MaxFeePerGasCap,
+                tx.MaxPriorityFeePerGasCap,
+                tx.GasPriceCap);
+            if (bump.Fees is not { } fees)
+            {
+                if (tx.Error?.Code != WalletErrorCodes.FeeCapReached)
+                {
+                    var atCap = tx with { Error = new WalletError(WalletErrorCodes.FeeCapReached, bump.Reason), UpdatedAt = now };
+                    changes.Update(atCap, tx);
+                    ReplaceLive([atCap]);
+                    LogFeeCapReached(_logger, _chain.ChainId, _address, tx.Nonce, bump.Reason);
+                }
+
+                continue;
+            }
+
+            var current = changes.Current(tx);
+            var kind = latest.Kind == TransactionAttempt.Cancel ? TransactionAttempt.Cancel : TransactionAttempt.Bump;
+            var attempt = await SignAttemptAsync(current, kind, fees, now, ct);
+            var bumped = (current with { Attempts = current.Attempts.Add(attempt), Hash = attempt.Hash, Error = null, UpdatedAt = now })
+                .WithNote(now, $"fee bump {attempt.Seq}: maxFeePerGas {fees.MaxFeePerGas?.ToString() ?? "-"}, gasPrice {fees.GasPrice?.ToString() ?? "-"}");
+            changes.Update(bumped, tx);
+            changes.NewAttempts.Add((tx.Id, attempt));
+            changes.ToBroadcast.Add(attempt);
+            changes.Event(WalletEventTypes.TransactionFeeBumped, bumped);
+            _lastBroadcast[tx.Id] = now;
+            ReplaceLive([bumped]);
+        }
+    }
+
+    /// <summary>Fills free in-flight slots from the queue, lowest nonce first, unless the account is paused.</summary>
+    private void PromoteQueued(AccountChanges changes, DateTimeOffset now)
+    {
+        if (_account.PausedReason is not null)
+        {
+            return;
+        }
+
+        var inFlight = _live.Count(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined);
+        foreach (var tx in _live.Where(t => t.Status == TransactionStatus.Queued).OrderBy(t => t.Nonce).ToList())
+        {
+            if (inFlight >= _chain.Options.MaxInFlight)
+            {
+                break;
+            }
+
+            var current = changes.Current(tx);
+            var attempts = current.Attempts.SetItem(current.Attempts.Length - 1, current.Attempts[^1] with { SubmittedAt = now });
+            var promoted = (current with { Attempts = attempts }).WithStatus(TransactionStatus.Submitted, now);
+            changes.Update(promoted, tx);
+            changes.ToBroadcast.Add(promoted.Attempts[^1]);
+            _lastBroadcast[tx.Id] = now;
+            ReplaceLive([promoted]);
+            inFlight++;
+        }
+    }
+
+    /// <summary>
+    /// Sends the newest attempt of every pending transaction again when it has not been sent for half
+    /// of BumpAfter, or at all since this activation: nodes drop transactions and restart, and anvil
+    /// can leave a transaction in its queued pool. "Already known" is the usual, harmless answer.
+    /// </summary>
+    private void ResendLost(AccountChanges changes, DateTimeOffset now)
+    {
+        if (_account.PausedReason is not null)
+        {
+            return;
+        }
+
+        var interval = _chain.Options.BumpAfter / 2;
+        foreach (var tx in _live.Where(t => t.Status == TransactionStatus.Submitted).OrderBy(t => t.Nonce))
+        {
+            var latest = tx.LatestAttempt!;
+            if (changes.ToBroadcast.Contains(latest))
+            {
+                continue;
+            }
+
+            if (_rebroadcastDue || !_lastBroadcast.TryGetValue(tx.Id, out var last) || now - last >= interval)
+            {
+                changes.ToBroadcast.Add(latest);
+                _lastBroadcast[tx.Id] = now;
+            }
+        }
+
+        _rebroadcastDue = false;
+    }
+
+    /// <summary>A paused account (insufficient funds at broadcast) resumes once the balance covers its lowest pending transaction.</summary>
+    private Task ResumeIfFundedAsync(AccountChanges changes, DateTimeOffset now)
+    {
+        if (_account.PausedReason is null || _balance is not { } balance)
+        {
+            return Task.CompletedTask;
+        }
+
+        var lowest = _live.Where(t => !t.IsTerminal && t.Status != TransactionStatus.Mined).OrderBy(t => t.Nonce).FirstOrDefault();
+        if (lowest is null || balance >= MaxCost(lowest))
+        {
+            LogResumed(_logger, _chain.ChainId, _address, balance);
+            _account = _account with { PausedReason = null, UpdatedAt = now };
+            changes.AccountChanged = true;
+            _rebroadcastDue = true;
+        }
+
+        return Task.CompletedTask;
+    }
 
     private void ReplaceLive(IEnumerable<WalletTransaction> updates)
     {
@@ -156,7 +331,9 @@ public sealed partial class AccountGrain
 
     /// <summary>
     /// Sends attempts in nonce order as one JSON-RPC batch. "Already known" and "nonce too low" are
-    /// expected answers (invariant 6): the poll's receipt lookup settles what happened.
+    /// expected answers (invariant 6): the receipt lookup settles what happened. Insufficient funds
+    /// pauses the queue instead of burning nonces; a transaction no node would ever accept (intrinsic
+    /// gas, block gas limit) fails and hands its nonce to a zero-value self-transfer (invariant 4).
     /// </summary>
     private async Task BroadcastAsync(List<TransactionAttempt> attempts, CancellationToken ct)
     {
@@ -179,22 +356,97 @@ public sealed partial class AccountGrain
             return;
         }
 
+        var now = Now();
+        var changes = new AccountChanges();
         foreach (var (attempt, item) in items)
         {
-            if (item.Error is { } error && error.Kind is not (RpcErrorKind.AlreadyKnown or RpcErrorKind.NonceTooLow))
+            var tx = _live.FirstOrDefault(t => t.Attempts.Contains(attempt));
+            if (tx is null)
             {
-                LogBroadcastRejected(_logger, _chain.ChainId, _address, attempt.Hash, error.Kind, error.RpcMessage ?? error.Message);
-                _rebroadcastDue = true;
+                continue;
             }
+
+            if (item.Error is not { } error || error.Kind is RpcErrorKind.AlreadyKnown or RpcErrorKind.NonceTooLow)
+            {
+                _accepted.Add(tx.Id);
+                continue;
+            }
+
+            LogBroadcastRejected(_logger, _chain.ChainId, _address, attempt.Hash, error.Kind, error.RpcMessage ?? error.Message);
+            if (error.Kind == RpcErrorKind.InsufficientFunds && _account.PausedReason is null)
+            {
+                _account = _account with { PausedReason = $"insufficient funds to broadcast nonce {tx.Nonce}: {error.RpcMessage}", UpdatedAt = now };
+                changes.AccountChanged = true;
+            }
+            else if (error.Kind is RpcErrorKind.IntrinsicGasTooLow or RpcErrorKind.ExceedsBlockGasLimit && !_accepted.Contains(tx.Id))
+            {
+                var failed = (tx with { Error = new WalletError(WalletErrorCodes.BroadcastRejected, $"The node rejected every attempt: {error.RpcMessage}") })
+                    .WithStatus(TransactionStatus.Failed, now, error.Kind.ToString());
+                changes.Update(failed, tx);
+                ReplaceLive([failed]);
+                await FillNonceAsync(changes, tx.Nonce, TransactionStatus.Submitted, now, ct);
+            }
+        }
+
+        if (changes.HasWrites)
+        {
+            await CommitChangesAsync(changes, ct);
+            await BroadcastAsync(changes.ToBroadcast, ct);
+            _live.RemoveAll(t => t.IsTerminal);
         }
     }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 2003, Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Account {ChainId}:{Address}: poll failed: {Reason}")]
-    private static partial void LogPollFailed(Microsoft.Extensions.Logging.ILogger logger, ulong chainId, Address address, string reason);
+    /// <summary>
+    /// Invariant 4: a nonce whose transaction will never be mined is taken by a zero-value
+    /// self-transfer, so later nonces are never blocked.
+    /// </summary>
+    private async Task FillNonceAsync(AccountChanges changes, ulong nonce, string status, DateTimeOffset now, CancellationToken ct)
+    {
+        var quote = await _chain.Fees.GetQuoteAsync(ct);
+        var command = new SendCommand(_chain.ChainId, _address, _address, UInt256.Zero, ReadOnlyMemory<byte>.Empty, 21_000, null, null, null, null, null, "");
+        var (fees, error) = FeePolicy.ForNewTransaction(command, quote, _chain.Options);
+        if (fees is null)
+        {
+            LogFeeCapReached(_logger, _chain.ChainId, _address, nonce, error!.Message);
+            return;
+        }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 2004, Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Account {ChainId}:{Address}: broadcast of {Count} attempt(s) failed: {Reason}")]
-    private static partial void LogBroadcastFailed(Microsoft.Extensions.Logging.ILogger logger, ulong chainId, Address address, int count, string reason);
+        var tx = BuildTransaction(command, nonce, 21_000, fees);
+        var signed = await SignAsync(tx, ct);
+        if (_account.PausedReason is not null || _live.Any(t => t.Status == TransactionStatus.Queued && t.Nonce < nonce))
+        {
+            status = TransactionStatus.Queued;
+        }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 2005, Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Account {ChainId}:{Address}: node rejected attempt {Hash}: {Kind} {Reason}")]
-    private static partial void LogBroadcastRejected(Microsoft.Extensions.Logging.ILogger logger, ulong chainId, Address address, Bytes32 hash, RpcErrorKind kind, string reason);
+        var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed.Hash, signed.Raw, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, fees.GasPrice,
+            now, status == TransactionStatus.Submitted ? now : null);
+        var filler = new WalletTransaction(
+            NewTransactionId(), _chain.ChainId, _address, _address, UInt256.Zero, ReadOnlyMemory<byte>.Empty, nonce, 21_000,
+            null, null, null, status, signed.Hash, [attempt], null, null, false, now, now,
+            [new StatusChange(status, now, $"zero-value self-transfer filling nonce {nonce}")], null, null, null);
+        changes.Inserted.Add(filler);
+        changes.Event(WalletEventTypes.TransactionSubmitted, filler);
+        _live.Add(filler);
+        _live.Sort((a, b) => a.Nonce.CompareTo(b.Nonce));
+        if (status == TransactionStatus.Submitted)
+        {
+            changes.ToBroadcast.Add(attempt);
+            _lastBroadcast[filler.Id] = now;
+        }
+    }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Account {ChainId}:{Address}: poll failed: {Reason}")]
+    private static partial void LogPollFailed(ILogger logger, ulong chainId, Address address, string reason);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Account {ChainId}:{Address}: broadcast of {Count} attempt(s) failed: {Reason}")]
+    private static partial void LogBroadcastFailed(ILogger logger, ulong chainId, Address address, int count, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Account {ChainId}:{Address}: node rejected attempt {Hash}: {Kind} {Reason}")]
+    private static partial void LogBroadcastRejected(ILogger logger, ulong chainId, Address address, Bytes32 hash, RpcErrorKind kind, string reason);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Account {ChainId}:{Address}: nonce {Nonce} held at the fee cap: {Reason}")]
+    private static partial void LogFeeCapReached(ILogger logger, ulong chainId, Address address, ulong nonce, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Account {ChainId}:{Address}: funded again (balance {Balance}); queue resumed")]
+    private static partial void LogResumed(ILogger logger, ulong chainId, Address address, UInt256 balance);
 }

@@ -49,8 +49,7 @@ public sealed partial class AccountGrain
         var nextNonce = _account.NextNonce;
         var queueing = _live.Any(t => t.Status == TransactionStatus.Queued);
         var inFlight = _live.Count(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined);
-        var inserted = ImmutableArray.CreateBuilder<WalletTransaction>();
-        var keys = ImmutableArray.CreateBuilder<IdempotencyRecord>();
+        var changes = new AccountChanges();
         var acceptedByKey = new Dictionary<(string, string), WalletTransaction>();
         foreach (var i in fresh)
         {
@@ -100,7 +99,7 @@ public sealed partial class AccountGrain
 
             var tx = BuildTransaction(c, nextNonce, gasLimit, fees);
             var signed = await SignAsync(tx, ct);
-            var status = !queueing && inFlight < _chain.Options.MaxInFlight ? TransactionStatus.Submitted : TransactionStatus.Queued;
+            var status = !queueing && inFlight < _chain.Options.MaxInFlight && _account.PausedReason is null ? TransactionStatus.Submitted : TransactionStatus.Queued;
             queueing |= status == TransactionStatus.Queued;
             inFlight += status == TransactionStatus.Submitted ? 1 : 0;
             var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed.Hash, signed.Raw, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, fees.GasPrice,
@@ -111,36 +110,44 @@ public sealed partial class AccountGrain
                 now, now, [new StatusChange(status, now, null)], c.ApiKeyId, c.IdempotencyKey, c.RequestHash);
             nextNonce++;
             committedCost += cost;
-            inserted.Add(record);
+            changes.Inserted.Add(record);
+            if (status == TransactionStatus.Submitted)
+            {
+                changes.Event(WalletEventTypes.TransactionSubmitted, record);
+                changes.ToBroadcast.Add(attempt);
+                _lastBroadcast[record.Id] = now;
+            }
+
             if (c.IdempotencyKey is { } key && c.ApiKeyId is { } apiKeyId)
             {
-                keys.Add(new IdempotencyRecord(apiKeyId, key, c.RequestHash, record.Id, now));
+                changes.IdempotencyKeys.Add(new IdempotencyRecord(apiKeyId, key, c.RequestHash, record.Id, now));
                 acceptedByKey[(apiKeyId, key)] = record;
             }
 
             outcomes[i] = SendOutcome.Accepted(record);
         }
 
-        if (inserted.Count > 0)
+        if (changes.Inserted.Count > 0)
         {
             // Invariant 2: nonces and signed attempts are durable before any byte is broadcast.
+            var previousNext = _account.NextNonce;
             _account = _account with { NextNonce = nextNonce };
             try
             {
-                await CommitAsync(inserted.ToImmutable(), [], keys.ToImmutable(), ct);
+                await CommitChangesAsync(changes, ct);
             }
             catch (IdempotencyKeyTakenException)
             {
                 // Another account's batch took one of these keys between our lookup and our write
                 // (the same API key and Idempotency-Key for two senders). Nothing was written; redo
                 // the batch, whose lookup now sees the winner.
-                _account = _account with { NextNonce = nextNonce - (ulong)inserted.Count };
+                _account = _account with { NextNonce = previousNext };
                 return await SubmitAsync(commands);
             }
 
-            _live.AddRange(inserted);
+            _live.AddRange(changes.Inserted);
             await EnsurePollingAsync();
-            await BroadcastAsync(inserted.Where(t => t.Status == TransactionStatus.Submitted).Select(t => t.Attempts[^1]).ToList(), ct);
+            await BroadcastAsync(changes.ToBroadcast, ct);
         }
 
         return [.. outcomes.Select(o => o!)];
@@ -182,11 +189,6 @@ public sealed partial class AccountGrain
         {
             return new WalletError(WalletErrorCodes.InvalidRequest,
                 $"Send for {c.ChainId}:{c.From} reached account grain {_chain.ChainId}:{_address}.");
-        }
-
-        if (_account.PausedReason is { } paused)
-        {
-            return new WalletError(WalletErrorCodes.InsufficientFunds, $"Account {_address} is paused: {paused}.");
         }
 
         return null;

@@ -123,9 +123,71 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     public Task PollAsync() => PollCoreAsync(CancellationToken.None);
 
-    public Task<SendOutcome> CancelAsync(string transactionId) =>
-        Task.FromResult(SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotCancellable,
-            $"Cancelling transaction '{transactionId}' is not supported yet (it arrives with the transaction lifecycle work).")));
+    public async Task<SendOutcome> CancelAsync(string transactionId)
+    {
+        var ct = CancellationToken.None;
+        var tx = _live.FirstOrDefault(t => t.Id == transactionId);
+        if (tx is null)
+        {
+            var stored = await _store.GetTransactionAsync(transactionId, ct);
+            return stored is null || stored.ChainId != _chain.ChainId || stored.From != _address
+                ? SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotFound, $"No transaction '{transactionId}' from {_address} on chain {_chain.ChainId}."))
+                : SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotCancellable, $"Transaction '{transactionId}' is already {stored.Status}."));
+        }
+
+        if (tx.CancelRequested)
+        {
+            return SendOutcome.Accepted(tx, replayed: true);
+        }
+
+        var now = Now();
+        var changes = new AccountChanges();
+        switch (tx.Status)
+        {
+            case TransactionStatus.Mined:
+                return SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotCancellable,
+                    $"Transaction '{transactionId}' is already included in block {tx.Receipt?.BlockNumber}; it can no longer be replaced."));
+
+            case TransactionStatus.Queued:
+            {
+                // Never broadcast: cancelled at once; a zero-value self-transfer takes its place in the queue.
+                var cancelled = (tx with { CancelRequested = true })
+                    .WithStatus(TransactionStatus.Cancelled, now, $"cancelled before broadcast; nonce {tx.Nonce} goes to a zero-value self-transfer");
+                changes.Update(cancelled, tx);
+                ReplaceLive([cancelled]);
+                await FillNonceAsync(changes, tx.Nonce, TransactionStatus.Queued, now, ct);
+                await CommitChangesAsync(changes, ct);
+                _live.RemoveAll(t => t.IsTerminal);
+                return SendOutcome.Accepted(cancelled);
+            }
+
+            default:
+            {
+                var quote = await _chain.Fees.GetQuoteAsync(ct);
+                var latest = tx.LatestAttempt!;
+                var bump = BumpPolicy.Next(
+                    new TransactionFees(latest.MaxFeePerGas, latest.MaxPriorityFeePerGas, latest.GasPrice),
+                    quote, _chain.Options.BumpPercent, _chain.Options.MaxFeePerGasCapWei, tx.MaxFeePerGasCap, tx.MaxPriorityFeePerGasCap, tx.GasPriceCap);
+                if (bump.Fees is not { } fees)
+                {
+                    return SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotCancellable,
+                        $"Transaction '{transactionId}' cannot be replaced by a cancel: {bump.Reason}"));
+                }
+
+                var attempt = await SignAttemptAsync(tx, TransactionAttempt.Cancel, fees, now, ct);
+                var requested = (tx with { CancelRequested = true, Attempts = tx.Attempts.Add(attempt), Hash = attempt.Hash, UpdatedAt = now })
+                    .WithNote(now, $"cancel requested: zero-value self-transfer at nonce {tx.Nonce}");
+                changes.Update(requested, tx);
+                changes.NewAttempts.Add((tx.Id, attempt));
+                changes.ToBroadcast.Add(attempt);
+                ReplaceLive([requested]);
+                _lastBroadcast[tx.Id] = now;
+                await CommitChangesAsync(changes, ct);
+                await BroadcastAsync(changes.ToBroadcast, ct);
+                return SendOutcome.Accepted(requested);
+            }
+        }
+    }
 
     /// <summary>
     /// Invariant 1: the local counter only moves forward and never below the chain's pending count,
@@ -179,20 +241,21 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _reminderRegistered = false;
     }
 
-    /// <summary>Commits one change of this account; a version conflict drops the activation so the next call reloads.</summary>
-    private async Task CommitAsync(
-        ImmutableArray<WalletTransaction> inserted,
-        ImmutableArray<WalletTransaction> updated,
-        ImmutableArray<IdempotencyRecord> idempotencyKeys,
-        CancellationToken cancellationToken)
+    /// <summary>Commits one turn's changes; a version conflict drops the activation so the next call reloads.</summary>
+    private async Task CommitChangesAsync(AccountChanges changes, CancellationToken cancellationToken)
     {
+        if (!changes.HasWrites)
+        {
+            return;
+        }
+
         var write = new AccountWrite(
-            _account with { UpdatedAt = _time.GetUtcNow() },
+            _account with { UpdatedAt = Now() },
             ExpectedVersion,
-            inserted,
-            updated,
-            [],
-            idempotencyKeys);
+            [.. changes.Inserted],
+            [.. changes.Updated.Values],
+            [.. changes.NewAttempts],
+            [.. changes.IdempotencyKeys]);
         try
         {
             _account = await _store.CommitAsync(write, cancellationToken);
@@ -203,6 +266,18 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <summary>Signs a replacement at the transaction's nonce: a fee bump of the same call, or a cancel (zero-value self-transfer).</summary>
+    private async Task<TransactionAttempt> SignAttemptAsync(WalletTransaction tx, string kind, TransactionFees fees, DateTimeOffset now, CancellationToken ct)
+    {
+        var cancel = kind == TransactionAttempt.Cancel;
+        var command = new SendCommand(
+            _chain.ChainId, _address, cancel ? _address : tx.To, cancel ? UInt256.Zero : tx.Value, cancel ? ReadOnlyMemory<byte>.Empty : tx.Data,
+            null, null, null, null, null, null, "");
+        var gasLimit = cancel ? 21_000UL : tx.GasLimit;
+        var signed = await SignAsync(BuildTransaction(command, tx.Nonce, gasLimit, fees), ct);
+        return new TransactionAttempt(tx.Attempts.Length, kind, signed.Hash, signed.Raw, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, fees.GasPrice, now, now);
     }
 
     /// <summary>Now, at the millisecond precision the stores keep, so what a send returns equals what a read returns.</summary>

@@ -36,6 +36,9 @@ public sealed class ChainOptions
     /// <summary>Time without inclusion before a replacement.</summary>
     public TimeSpan BumpAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many of an account's lowest pending nonces a poll may replace at once (what blocks the account first).</summary>
+    public int BumpDepth { get; set; } = 16;
+
     /// <summary>Broadcast transactions per account; the rest wait as queued.</summary>
     public int MaxInFlight { get; set; } = 16;
 

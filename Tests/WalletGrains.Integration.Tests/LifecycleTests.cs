@@ -1,0 +1,342 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using WalletGrains.Ethereum.Hex;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Ethereum.Signing;
+using WalletGrains.Grains;
+using WalletGrains.Grains.Storage;
+using WalletGrains.Testing;
+
+namespace WalletGrains.Integration.Tests;
+
+/// <summary>
+/// The transaction lifecycle against a real anvil and real storage: fee bumps and caps, anvil's
+/// stuck queue, an older attempt winning, cancel races, reorgs, nonces used elsewhere, insufficient
+/// funds, and recovery from rows left in every intermediate state.
+/// </summary>
+public abstract class LifecycleTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
+    private static readonly UInt256 Gwei = Wei.WeiPerGwei;
+
+    protected abstract StorageKind Kind { get; }
+
+    private static bool Is(JsonNode tx, string status) => (string)tx["status"]! == status;
+
+    private static UInt256 Fee(JsonNode attempt, string field) => UInt256.Parse((string)attempt[field]!);
+
+    [Fact]
+    public async Task Fee_spike_bumps_stuck_transactions_until_all_confirm_never_above_the_cap()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true });
+        var from = h.Accounts[0];
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add(await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1])));
+        }
+
+        // The market jumps to 80 gwei for every block mined from now on.
+        var spike = 80 * Gwei;
+        var until = DateTime.UtcNow + Deadline;
+        List<JsonNode> final;
+        while (true)
+        {
+            await h.Anvil.RequestAsync("anvil_setNextBlockBaseFeePerGas", LifecycleHarness.Quantity(spike));
+            await h.MineAsync();
+            final = [.. await Task.WhenAll(ids.Select(h.GetAsync))];
+            if (final.All(t => Is(t, "confirmed")))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"not all confirmed: {string.Join(",", final.Select(t => (string)t["status"]!))}");
+            await Task.Delay(300, TestContext.Current.CancellationToken);
+        }
+
+        var cap = 500 * Gwei;
+        foreach (var tx in final)
+        {
+            var attempts = tx["attempts"]!.AsArray();
+            Assert.True(attempts.Count >= 2, $"no bump: {tx.ToJsonString()}");
+            for (var i = 1; i < attempts.Count; i++)
+            {
+                // Invariant 5: both fields raised by at least the configured 20 %.
+                Assert.True(Fee(attempts[i]!, "maxFeePerGas") * 100UL >= Fee(attempts[i - 1]!, "maxFeePerGas") * 120UL);
+                Assert.True(Fee(attempts[i]!, "maxPriorityFeePerGas") * 100UL >= Fee(attempts[i - 1]!, "maxPriorityFeePerGas") * 120UL);
+            }
+
+            Assert.All(attempts, a => Assert.True(Fee(a!, "maxFeePerGas") <= cap));
+            Assert.True(UInt256.Parse((string)tx["receipt"]!["effectiveGasPrice"]!) >= spike);
+        }
+    }
+
+    [Fact]
+    public async Task Below_market_cap_reports_fee_cap_reached_and_stays_pending()
+    {
+        var cap = 50 * Gwei;
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
+            new Dictionary<string, string?> { ["MaxFeePerGasCap"] = cap.ToString() });
+        var id = await h.SendOkAsync(LifecycleHarness.Transfer(h.Accounts[0], h.Accounts[1]));
+
+        var tx = await h.WaitForAsync(id, t => (string?)t["error"]?["code"] == WalletErrorCodes.FeeCapReached, Deadline);
+        for (var i = 0; i < 3; i++)
+        {
+            await h.Anvil.RequestAsync("anvil_setNextBlockBaseFeePerGas", LifecycleHarness.Quantity(80 * Gwei));
+            await h.MineAsync();
+        }
+
+        tx = await h.GetAsync(id);
+        Assert.Equal("submitted", (string)tx["status"]!);
+        Assert.Equal(WalletErrorCodes.FeeCapReached, (string)tx["error"]!["code"]!);
+        Assert.All(tx["attempts"]!.AsArray(), a => Assert.True(Fee(a!, "maxFeePerGas") <= cap));
+        Assert.Equal(0UL, await h.NonceAsync(h.Accounts[0]));
+    }
+
+    [Fact]
+    public async Task Anvil_stuck_queue_under_automine_still_confirms_all_fifty()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions());
+        var from = h.Accounts[0];
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => h.Node.SendAsync(LifecycleHarness.Transfer(from, h.Accounts[1]))));
+        Assert.All(responses, r => Assert.Equal(202, r.Status));
+        var ids = responses.Select(r => (string)r.Body!["id"]!).ToList();
+        var done = await h.Node.WaitForStatusAsync(ids, Deadline, "confirmed", "failed", "cancelled");
+        Assert.All(done, t => Assert.Equal("confirmed", (string)t["status"]!));
+        Assert.Equal(50UL, await h.NonceAsync(from));
+    }
+
+    [Fact]
+    public async Task An_older_cheaper_attempt_being_mined_is_recognised()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true });
+        var id = await h.SendOkAsync(LifecycleHarness.Transfer(h.Accounts[0], h.Accounts[1]));
+        await h.WaitForAsync(id, t => t["attempts"]!.AsArray().Count >= 2, Deadline);
+
+        // The node forgets the bump and mines the original: stop the service so nothing is re-sent meanwhile.
+        var original = await h.RawAttemptAsync(id, 0);
+        var originalHash = (string)(await h.GetAsync(id))["attempts"]![0]!["hash"]!;
+        await h.Node.DisposeAsync();
+        await h.Anvil.RequestAsync("anvil_dropAllTransactions");
+        await h.Anvil.RequestAsync("eth_sendRawTransaction", original);
+        await h.MineAsync();
+        await h.RestartAsync();
+
+        var tx = await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline);
+        Assert.Equal(originalHash, (string)tx["hash"]!);
+    }
+
+    [Fact]
+    public async Task Cancel_of_a_pending_transaction_ends_cancelled_when_the_replacement_wins()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
+            new Dictionary<string, string?> { ["BumpAfter"] = "00:01:00" });
+        var from = h.Accounts[0];
+        var id = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1], "12345"));
+        using var response = await h.Node.Http.PostAsync($"v1/transactions/{id}/cancel", null, TestContext.Current.CancellationToken);
+        Assert.Equal(202, (int)response.StatusCode);
+        var requested = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.True((bool)requested["cancelRequested"]!);
+        Assert.Equal(2, requested["attempts"]!.AsArray().Count);
+
+        var tx = await h.WaitForAsync(id, t => Is(t, "cancelled"), Deadline, mine: true);
+        var onChain = TransactionDecoder.Decode(HexConvert.FromHex((string)(await h.Anvil.RequestAsync("eth_getRawTransactionByHash", (string)tx["hash"]!))!));
+        Assert.Equal(from, onChain.Transaction.To);
+        Assert.Equal(UInt256.Zero, onChain.Transaction.Value);
+        Assert.Equal((ulong)tx["nonce"]!, onChain.Transaction.Nonce);
+        Assert.Equal(0UL, (await h.Node.GetJsonAsync($"v1/accounts/31337/{from}"))["queued"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Cancel_of_a_pending_transaction_ends_confirmed_when_the_original_wins()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
+            new Dictionary<string, string?> { ["BumpAfter"] = "00:01:00" });
+        var id = await h.SendOkAsync(LifecycleHarness.Transfer(h.Accounts[0], h.Accounts[1], "777"));
+        using (var response = await h.Node.Http.PostAsync($"v1/transactions/{id}/cancel", null, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(202, (int)response.StatusCode);
+        }
+
+        var original = await h.RawAttemptAsync(id, 0);
+        await h.Node.DisposeAsync();
+        await h.Anvil.RequestAsync("anvil_dropAllTransactions");
+        await h.Anvil.RequestAsync("eth_sendRawTransaction", original);
+        await h.MineAsync();
+        await h.RestartAsync();
+
+        var tx = await h.WaitForAsync(id, t => Is(t, "confirmed") || Is(t, "cancelled"), Deadline);
+        Assert.Equal("confirmed", (string)tx["status"]!);
+        Assert.Equal((string)tx["attempts"]![0]!["hash"]!, (string)tx["hash"]!);
+    }
+
+    [Fact]
+    public async Task Cancel_of_a_queued_transaction_is_immediate_and_its_nonce_is_filled()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
+            new Dictionary<string, string?> { ["MaxInFlight"] = "1" });
+        var from = h.Accounts[0];
+        var first = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]));
+        var second = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]));
+        Assert.Equal("queued", (string)(await h.GetAsync(second))["status"]!);
+
+        using (var response = await h.Node.Http.PostAsync($"v1/transactions/{second}/cancel", null, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(202, (int)response.StatusCode);
+            Assert.Equal("cancelled", (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["status"]!);
+        }
+
+        await h.WaitForAsync(first, t => Is(t, "confirmed"), Deadline, mine: true);
+        var list = await h.Node.GetJsonAsync($"v1/transactions?from={from}&limit=10");
+        var filler = list["items"]!.AsArray().Single(t => (string)t!["id"]! != first && (string)t!["id"]! != second)!;
+        Assert.Equal(from.ToChecksumString(), (string)filler["to"]!);
+        Assert.Equal("0", (string)filler["value"]!);
+        Assert.Equal(1UL, (ulong)filler["nonce"]!);
+        await h.WaitForAsync((string)filler["id"]!, t => Is(t, "confirmed"), Deadline, mine: true);
+        Assert.Equal(2UL, await h.NonceAsync(from));
+    }
+
+    [Fact]
+    public async Task A_reorg_moves_mined_back_to_submitted_and_it_confirms_again()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
+            new Dictionary<string, string?> { ["Confirmations"] = "3" });
+        var id = await h.SendOkAsync(LifecycleHarness.Transfer(h.Accounts[0], h.Accounts[1]));
+        await h.MineAsync();
+        var mined = await h.WaitForAsync(id, t => Is(t, "mined"), Deadline);
+        var firstBlock = (string)mined["receipt"]!["blockHash"]!;
+
+        await h.Anvil.RequestAsync("anvil_reorg", 1, new JsonArray());
+        await h.WaitForAsync(id, t => Is(t, "submitted"), Deadline);
+
+        var tx = await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline, mine: true);
+        Assert.NotEqual(firstBlock, (string)tx["receipt"]!["blockHash"]!);
+        Assert.Contains(tx["history"]!.AsArray(), e => ((string?)e!["detail"])?.Contains("reorg", StringComparison.Ordinal) == true);
+        Assert.Equal(1UL, await h.NonceAsync(h.Accounts[0]));
+    }
+
+    [Fact]
+    public async Task A_nonce_used_by_another_signer_is_reported_and_the_account_resyncs()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
+            new Dictionary<string, string?> { ["BumpAfter"] = "00:01:00" });
+        var from = h.Accounts[0];
+        var ours = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]));
+
+        // Someone else holding the key replaces nonce 0 with their own transaction, and it is mined.
+        using var signer = new PrivateKeySigner(h.PrivateKeyOf(from));
+        var theirs = signer.Sign(new Eip1559Transaction
+        {
+            ChainId = 31337, Nonce = 0, GasLimit = 21_000, To = from, Value = 1UL,
+            MaxFeePerGas = 200 * Gwei, MaxPriorityFeePerGas = 100 * Gwei,
+        });
+        await h.Anvil.RequestAsync("eth_sendRawTransaction", theirs.RawHex);
+        await h.MineAsync();
+
+        var failed = await h.WaitForAsync(ours, t => Is(t, "failed"), Deadline);
+        Assert.Equal(WalletErrorCodes.NonceConsumedExternally, (string)failed["error"]!["code"]!);
+
+        var next = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]));
+        Assert.Equal(1UL, (ulong)(await h.GetAsync(next))["nonce"]!);
+        await h.WaitForAsync(next, t => Is(t, "confirmed"), Deadline, mine: true);
+    }
+
+    [Fact]
+    public async Task Insufficient_funds_at_broadcast_pauses_the_queue_until_funded()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
+            new Dictionary<string, string?> { ["MaxInFlight"] = "1" });
+        var from = h.Accounts[0];
+        var first = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]));
+        var second = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]));
+
+        // The balance vanishes and the node forgets the pending transaction: re-sending it fails.
+        await h.Anvil.RequestAsync("anvil_setBalance", from.ToLowerHex(), "0x0");
+        await h.Anvil.RequestAsync("anvil_dropAllTransactions");
+        var until = DateTime.UtcNow + Deadline;
+        JsonNode account;
+        while (true)
+        {
+            account = await h.Node.GetJsonAsync($"v1/accounts/31337/{from}");
+            if (account["pausedReason"] is not null)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"account never paused: {account.ToJsonString()}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains("insufficient funds", (string)account["pausedReason"]!, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("queued", (string)(await h.GetAsync(second))["status"]!);
+
+        await h.Anvil.RequestAsync("anvil_setBalance", from.ToLowerHex(), LifecycleHarness.Quantity(Wei.WeiPerEther * 10UL));
+        await h.WaitForAsync(second, t => Is(t, "confirmed"), Deadline, mine: true);
+        Assert.Equal("confirmed", (string)(await h.GetAsync(first))["status"]!);
+        Assert.Null((await h.Node.GetJsonAsync($"v1/accounts/31337/{from}"))["pausedReason"]);
+    }
+
+    [Fact]
+    public async Task Rows_left_in_every_intermediate_state_are_finished_after_a_restart()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true });
+        var from = h.Accounts[0];
+        var to = h.Accounts[1];
+        await h.Node.DisposeAsync();
+
+        // What a crash can leave: signed and durable but never sent; sent but not mined; queued.
+        // (A nonce is never reserved without its signed attempt: both go in one write.)
+        using var signer = new PrivateKeySigner(h.PrivateKeyOf(from));
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        WalletTransaction Row(ulong nonce, string status, bool submitted, out SignedTransaction signed)
+        {
+            signed = signer.Sign(new Eip1559Transaction
+            {
+                ChainId = 31337, Nonce = nonce, GasLimit = 21_000, To = to, Value = 100UL + nonce,
+                MaxFeePerGas = 10 * Gwei, MaxPriorityFeePerGas = Gwei,
+            });
+            var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed.Hash, signed.Raw, 10 * Gwei, Gwei, null, now, submitted ? now : null);
+            return new WalletTransaction($"tx_crash_{nonce}_{Guid.NewGuid():N}", 31337, from, to, 100UL + nonce, ReadOnlyMemory<byte>.Empty, nonce, 21_000,
+                null, null, null, status, signed.Hash, [attempt], null, null, false, now, now, [new StatusChange(status, now, null)], null, null, null);
+        }
+
+        var neverSent = Row(0, TransactionStatus.Submitted, submitted: true, out _);
+        var sent = Row(1, TransactionStatus.Submitted, submitted: true, out var sentSigned);
+        var queued = Row(2, TransactionStatus.Queued, submitted: false, out _);
+        var store = WalletStoreFactory.Create(WalletSchema.ParseProvider(h.Settings["Wallet:Storage:Provider"]!), h.Settings["Wallet:Storage:ConnectionString"]!);
+        try
+        {
+            await store.CommitAsync(new AccountWrite(new AccountRecord(31337, from, 3, 0, null, now), 0, [neverSent, sent, queued], [], [], []));
+        }
+        finally
+        {
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+
+        await h.Anvil.RequestAsync("eth_sendRawTransaction", sentSigned.RawHex);
+        await h.RestartAsync();
+
+        foreach (var id in new[] { neverSent.Id, sent.Id, queued.Id })
+        {
+            var tx = await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline, mine: true);
+            Assert.Single(tx["attempts"]!.AsArray());
+        }
+
+        Assert.Equal(3UL, await h.NonceAsync(from));
+        var next = await h.SendOkAsync(LifecycleHarness.Transfer(from, to));
+        Assert.Equal(3UL, (ulong)(await h.GetAsync(next))["nonce"]!);
+    }
+}
+
+public sealed class SqliteLifecycleTests : LifecycleTests
+{
+    protected override StorageKind Kind => StorageKind.Sqlite;
+}
+
+public sealed class PostgresLifecycleTests : LifecycleTests
+{
+    protected override StorageKind Kind => StorageKind.Postgres;
+}
