@@ -52,6 +52,7 @@ public static partial class WalletHost
         builder.Services.AddWalletChains(builder.Configuration);
         builder.Services.AddWalletKeyStore(builder.Configuration);
         builder.Services.AddSingleton<ISendGateway, SendGateway>();
+        builder.Services.AddHostedService<WalletGrains.Grains.Accounts.PendingAccountsResumer>();
         builder.Services.AddWalletApi(builder.Configuration);
         return builder;
     }

@@ -204,22 +204,15 @@ public sealed partial class AccountGrain
         foreach (var tx in stuck)
         {
             var latest = tx.LatestAttempt!;
-            var bump = BumpPolicy.Next(
-                new TransactionFees(latest.MaxFeePerGas, latest.MaxPriorityFeePerGas, latest.GasPrice),
-                quote,
-                _chain.Options.BumpPercent,
-                _chain.Options.MaxFeePerGasCapWei,
-                tx.MaxFeePerGasCap,
-                tx.MaxPriorityFeePerGasCap,
-                tx.GasPriceCap);
-            if (bump.Fees is not { } fees)
+            var bump = BumpPolicy.Next(new TransactionFees(latest.MaxFeePerGas, latest.MaxPriorityFeePerGas, latest.GasPrice), quote, _chain.Options, tx);
+            if (bump.AtCap)
             {
                 if (tx.Error?.Code != WalletErrorCodes.FeeCapReached)
                 {
-                    var atCap = tx with { Error = new WalletError(WalletErrorCodes.FeeCapReached, bump.Reason), UpdatedAt = now };
+                    var atCap = tx with { Error = new WalletError(WalletErrorCodes.FeeCapReached, bump.AtCapReason), UpdatedAt = now };
                     changes.Update(atCap, tx);
                     ReplaceLive([atCap]);
-                    LogFeeCapReached(_logger, _chain.ChainId, _address, tx.Nonce, bump.Reason);
+                    LogFeeCapReached(_logger, _chain.ChainId, _address, tx.Nonce, bump.AtCapReason);
                 }
 
                 continue;
@@ -227,6 +220,7 @@ public sealed partial class AccountGrain
 
             var current = changes.Current(tx);
             var kind = latest.Kind == TransactionAttempt.Cancel ? TransactionAttempt.Cancel : TransactionAttempt.Bump;
+            var fees = bump.Fees;
             var attempt = await SignAttemptAsync(current, kind, fees, now, ct);
             var bumped = (current with { Attempts = current.Attempts.Add(attempt), Hash = attempt.Hash, Error = null, UpdatedAt = now })
                 .WithNote(now, $"fee bump {attempt.Seq}: maxFeePerGas {fees.MaxFeePerGas?.ToString() ?? "-"}, gasPrice {fees.GasPrice?.ToString() ?? "-"}");

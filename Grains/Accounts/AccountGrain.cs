@@ -165,15 +165,14 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             {
                 var quote = await _chain.Fees.GetQuoteAsync(ct);
                 var latest = tx.LatestAttempt!;
-                var bump = BumpPolicy.Next(
-                    new TransactionFees(latest.MaxFeePerGas, latest.MaxPriorityFeePerGas, latest.GasPrice),
-                    quote, _chain.Options.BumpPercent, _chain.Options.MaxFeePerGasCapWei, tx.MaxFeePerGasCap, tx.MaxPriorityFeePerGasCap, tx.GasPriceCap);
-                if (bump.Fees is not { } fees)
+                var bump = BumpPolicy.Next(new TransactionFees(latest.MaxFeePerGas, latest.MaxPriorityFeePerGas, latest.GasPrice), quote, _chain.Options, tx);
+                if (bump.AtCap)
                 {
                     return SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotCancellable,
-                        $"Transaction '{transactionId}' cannot be replaced by a cancel: {bump.Reason}"));
+                        $"Transaction '{transactionId}' cannot be replaced by a cancel: {bump.AtCapReason}"));
                 }
 
+                var fees = bump.Fees;
                 var attempt = await SignAttemptAsync(tx, TransactionAttempt.Cancel, fees, now, ct);
                 var requested = (tx with { CancelRequested = true, Attempts = tx.Attempts.Add(attempt), Hash = attempt.Hash, UpdatedAt = now })
                     .WithNote(now, $"cancel requested: zero-value self-transfer at nonce {tx.Nonce}");

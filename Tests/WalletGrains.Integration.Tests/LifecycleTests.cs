@@ -144,7 +144,7 @@ public abstract class LifecycleTests
         Assert.Equal(from, onChain.Transaction.To);
         Assert.Equal(UInt256.Zero, onChain.Transaction.Value);
         Assert.Equal((ulong)tx["nonce"]!, onChain.Transaction.Nonce);
-        Assert.Equal(0UL, (await h.Node.GetJsonAsync($"v1/accounts/31337/{from}"))["queued"]!.GetValue<int>());
+        Assert.Equal(0, (await h.Node.GetJsonAsync($"v1/accounts/31337/{from}", TestContext.Current.CancellationToken))["queued"]!.GetValue<int>());
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public abstract class LifecycleTests
         }
 
         await h.WaitForAsync(first, t => Is(t, "confirmed"), Deadline, mine: true);
-        var list = await h.Node.GetJsonAsync($"v1/transactions?from={from}&limit=10");
+        var list = await h.Node.GetJsonAsync($"v1/transactions?from={from}&limit=10", TestContext.Current.CancellationToken);
         var filler = list["items"]!.AsArray().Single(t => (string)t!["id"]! != first && (string)t!["id"]! != second)!;
         Assert.Equal(from.ToChecksumString(), (string)filler["to"]!);
         Assert.Equal("0", (string)filler["value"]!);
@@ -257,7 +257,7 @@ public abstract class LifecycleTests
         JsonNode account;
         while (true)
         {
-            account = await h.Node.GetJsonAsync($"v1/accounts/31337/{from}");
+            account = await h.Node.GetJsonAsync($"v1/accounts/31337/{from}", TestContext.Current.CancellationToken);
             if (account["pausedReason"] is not null)
             {
                 break;
@@ -273,7 +273,7 @@ public abstract class LifecycleTests
         await h.Anvil.RequestAsync("anvil_setBalance", from.ToLowerHex(), LifecycleHarness.Quantity(Wei.WeiPerEther * 10UL));
         await h.WaitForAsync(second, t => Is(t, "confirmed"), Deadline, mine: true);
         Assert.Equal("confirmed", (string)(await h.GetAsync(first))["status"]!);
-        Assert.Null((await h.Node.GetJsonAsync($"v1/accounts/31337/{from}"))["pausedReason"]);
+        Assert.Null((await h.Node.GetJsonAsync($"v1/accounts/31337/{from}", TestContext.Current.CancellationToken))["pausedReason"]);
     }
 
     [Fact]
@@ -306,7 +306,7 @@ public abstract class LifecycleTests
         var store = WalletStoreFactory.Create(WalletSchema.ParseProvider(h.Settings["Wallet:Storage:Provider"]!), h.Settings["Wallet:Storage:ConnectionString"]!);
         try
         {
-            await store.CommitAsync(new AccountWrite(new AccountRecord(31337, from, 3, 0, null, now), 0, [neverSent, sent, queued], [], [], []));
+            await store.CommitAsync(new AccountWrite(new AccountRecord(31337, from, 3, 0, null, now), 0, [neverSent, sent, queued], [], [], []), TestContext.Current.CancellationToken);
         }
         finally
         {
