@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -13,6 +11,7 @@ using Microsoft.Extensions.Options;
 using WalletGrains.Api.Accounts;
 using WalletGrains.Api.ApiKeys;
 using WalletGrains.Api.Transactions;
+using WalletGrains.Grains.Resources;
 
 namespace WalletGrains.Api;
 
@@ -54,15 +53,8 @@ public static class WalletApiExtensions
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiOptions>>((limiter, api) => WalletRateLimiting.Configure(limiter, api.Value));
 
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-            o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
-
-            // Bodies are parsed by hand (strictly); the serializer only writes, so numbers are plain
-            // JSON numbers and the OpenAPI schemas say integer, not integer-or-string.
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
+        // The resource conventions live with the resources (Grains/Resources), which events serialize too.
+        services.ConfigureHttpJsonOptions(o => ResourceJson.Configure(o.SerializerOptions));
         services.AddOpenApi(WalletOpenApi.DocumentName, WalletOpenApi.Configure);
         services.AddHealthChecks();
         return services;

@@ -11,6 +11,7 @@ using WalletGrains.Ethereum.Model;
 using WalletGrains.Grains;
 using WalletGrains.Grains.Chains;
 using WalletGrains.Grains.Keys;
+using WalletGrains.Grains.Resources;
 using WalletGrains.Grains.Sending;
 using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;

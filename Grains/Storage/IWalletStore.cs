@@ -5,7 +5,7 @@ namespace WalletGrains.Grains.Storage;
 
 /// <summary>
 /// The wallet's durable tables (sql/*/0002_wallet.sql): accounts, transactions, attempts,
-/// idempotency keys and API keys, on SQLite or PostgreSQL with the same semantics.
+/// idempotency keys, API keys and the event log, on SQLite or PostgreSQL with the same semantics.
 /// </summary>
 public interface IWalletStore
 {
@@ -17,7 +17,7 @@ public interface IWalletStore
 
     /// <summary>
     /// Applies one account's changes atomically (one database transaction): the account row with a
-    /// version compare-and-swap, inserted and updated transactions, new attempts and idempotency keys.
+    /// version compare-and-swap, inserted and updated transactions, new attempts, idempotency keys and events.
     /// Throws <see cref="WalletGrains.Runtime.InconsistentStateException"/> when the account's version
     /// is not <see cref="AccountWrite.ExpectedVersion"/> (another activation wrote first; nothing is
     /// written), and <see cref="IdempotencyKeyTakenException"/> when an idempotency key exists already.
@@ -43,6 +43,15 @@ public interface IWalletStore
     /// <summary>The key with this SHA-256 hash (hex), revoked or not, or null.</summary>
     Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default);
 
+    /// <summary>Appends events that no account write carries (balances, incoming transfers); returns them with their ids.</summary>
+    Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Events with an id above <paramref name="afterId"/> (≥ 0), in id order, at most <paramref name="limit"/> (1 to 1000).
+    /// Ids become visible in increasing order: after reading id N, no event with an id below N appears later.
+    /// </summary>
+    Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Counts rows per table, for tests proving that a rejected request wrote nothing (invariant 8).</summary>
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default);
 }
@@ -62,7 +71,11 @@ public sealed record AccountWrite(
     ImmutableArray<WalletTransaction> Inserted,
     ImmutableArray<WalletTransaction> Updated,
     ImmutableArray<(string TransactionId, TransactionAttempt Attempt)> NewAttempts,
-    ImmutableArray<IdempotencyRecord> NewIdempotencyKeys);
+    ImmutableArray<IdempotencyRecord> NewIdempotencyKeys)
+{
+    /// <summary>Events recorded in the same database transaction as the change they describe.</summary>
+    public ImmutableArray<NewWalletEvent> NewEvents { get; init; } = [];
+}
 
 /// <summary>An Idempotency-Key use: per API key, the request body's hash and the transaction it created.</summary>
 public sealed record IdempotencyRecord(string ApiKeyId, string Key, string RequestHash, string TransactionId, DateTimeOffset CreatedAt);

@@ -7,19 +7,21 @@ namespace WalletGrains.Grains.Storage;
 /// <see cref="IWalletStore"/> in process memory, for unit tests of code built on the store. It keeps the same
 /// stored forms as the database stores (times at millisecond precision, copies of byte arrays) and enforces the
 /// same rules in the same order — version swap, transaction ids, live nonces, attempt seq and hash, references,
-/// idempotency keys — with the same exceptions, undoing a failed commit completely.
+/// idempotency keys, then events — with the same exceptions, undoing a failed commit completely. Event ids are
+/// dense and assigned under the store's lock, so a reader never finds a new event below an id it has seen.
 /// </summary>
 public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(long ChainId, string Address), AccountRecord> _accounts = [];
     private readonly Dictionary<string, TransactionRow> _transactions = new(StringComparer.Ordinal);
-    private readonly Dictionary<(long ChainId, string From, long Nonce), string> _liveNonces = [];
+    private readonly Dictionary<(long ChainId, string From, long Nonce), string> _nonceHolders = [];
     private readonly Dictionary<string, SortedList<int, AttemptRow>> _attempts = new(StringComparer.Ordinal);
     private readonly HashSet<string> _attemptHashes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ApiKeyId, string Key), IdempotencyRecord> _idempotencyKeys = [];
     private readonly Dictionary<string, ApiKeyRow> _apiKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _apiKeyHashes = new(StringComparer.Ordinal);
+    private readonly List<WalletEvent> _events = [];
 
     /// <inheritdoc />
     public Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) => Run(() =>
@@ -150,6 +152,42 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
     });
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default) => Run<IReadOnlyList<WalletEvent>>(() =>
+    {
+        var rows = EventRow.CreateAll(events);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return AppendEvents(rows, null);
+        }
+    });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default) => Run<IReadOnlyList<WalletEvent>>(() =>
+    {
+        EventRow.CheckRead(afterId, limit);
+        lock (_gate)
+        {
+            // Ids increase along the list: binary search for the first one above afterId.
+            int low = 0, high = _events.Count;
+            while (low < high)
+            {
+                var middle = low + ((high - low) / 2);
+                if (_events[middle].Id <= afterId)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return _events.GetRange(low, Math.Min(limit, _events.Count - low));
+        }
+    });
+
+    /// <inheritdoc />
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) => Run(() =>
     {
         lock (_gate)
@@ -173,7 +211,7 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
         }
     }
 
-    private static bool IsLive(TransactionRow row) => row.Status != TransactionStatus.Failed;
+    private static bool HoldsNonce(TransactionRow row) => WalletColumns.HoldsNonce(row.Status);
 
     /// <summary>The commit, step by step in plan order (see <see cref="WalletWritePlan"/>); each change pushes its undo so a later failure restores everything.</summary>
     private void Apply(WalletWritePlan plan, Stack<Action> undo)
@@ -208,13 +246,13 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
                 UpdatedAtMs = update.UpdatedAtMs,
                 History = update.History,
             };
-            if (IsLive(old) && !IsLive(row))
+            if (HoldsNonce(old) && !HoldsNonce(row))
             {
                 var slot = (old.ChainId, old.From, old.Nonce);
-                _liveNonces.Remove(slot);
-                undo.Push(() => _liveNonces[slot] = old.Id);
+                _nonceHolders.Remove(slot);
+                undo.Push(() => _nonceHolders[slot] = old.Id);
             }
-            else if (!IsLive(old) && IsLive(row))
+            else if (!HoldsNonce(old) && HoldsNonce(row))
             {
                 TakeNonce(plan, row, undo);
             }
@@ -239,7 +277,7 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
                 throw WalletStoreConflicts.TransactionId(plan, row.Id, null);
             }
 
-            if (IsLive(row))
+            if (HoldsNonce(row))
             {
                 TakeNonce(plan, row, undo);
             }
@@ -293,18 +331,35 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
             _idempotencyKeys.Add((key.ApiKeyId, key.Key), record);
             undo.Push(() => _idempotencyKeys.Remove((key.ApiKeyId, key.Key)));
         }
+
+        AppendEvents(plan.Events, undo);
     }
 
-    /// <summary>The unique index transactions_live_nonce: one live transaction per (chain, from, nonce).</summary>
+    /// <summary>Gives the rows the next ids, in order (the table event_counter); with <paramref name="undo"/>, a later failure takes them back.</summary>
+    private List<WalletEvent> AppendEvents(List<EventRow> rows, Stack<Action>? undo)
+    {
+        var appended = new List<WalletEvent>(rows.Count);
+        foreach (var row in rows)
+        {
+            var stored = row.ToEvent(_events.Count == 0 ? 1 : _events[^1].Id + 1);
+            _events.Add(stored);
+            appended.Add(stored);
+            undo?.Push(() => _events.RemoveAt(_events.Count - 1));
+        }
+
+        return appended;
+    }
+
+    /// <summary>The unique index transactions_live_nonce: one nonce-holding transaction per (chain, from, nonce).</summary>
     private void TakeNonce(WalletWritePlan plan, TransactionRow row, Stack<Action> undo)
     {
         var slot = (row.ChainId, row.From, row.Nonce);
-        if (!_liveNonces.TryAdd(slot, row.Id))
+        if (!_nonceHolders.TryAdd(slot, row.Id))
         {
             throw WalletStoreConflicts.Nonce(plan, row.Id, row.Nonce, null);
         }
 
-        undo.Push(() => _liveNonces.Remove(slot));
+        undo.Push(() => _nonceHolders.Remove(slot));
     }
 
     private WalletTransaction ToTransaction(TransactionRow row) =>

@@ -6,8 +6,9 @@ namespace WalletGrains.Grains.Storage;
 /// <summary>
 /// <see cref="IWalletStore"/> on PostgreSQL (sql/postgresql/0002_wallet.sql; migrate first with
 /// <see cref="WalletSchema"/>). A commit is one transaction and two round trips whatever its size: one batch
-/// (version swap, then one multi-row statement per table over unnest'ed arrays) and COMMIT. Statement texts are
-/// fixed, so Npgsql prepares them once per connection.
+/// (version swap, then one multi-row statement per table over unnest'ed arrays, events last) and COMMIT. Statement
+/// texts are fixed, so Npgsql prepares them once per connection. Event ids come from the row lock on event_counter,
+/// held to the end of the transaction, so events become visible in id order (see sql/postgresql/0002_wallet.sql).
 /// </summary>
 public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 {
@@ -51,6 +52,23 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     private const string InsertIdempotencySql =
         "INSERT INTO idempotency_keys (api_key_id, key, request_hash, tx_id, created_at_ms) " +
         "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) ON CONFLICT (api_key_id, key) DO NOTHING RETURNING api_key_id, key";
+
+    /// <summary>Advances event_counter by the number of events, taking its row lock until the transaction ends; base is the id before the first.</summary>
+    private const string EventCounterCte =
+        "counter AS (UPDATE event_counter SET last_id = last_id + cardinality($1::text[]) WHERE only_row = 1 RETURNING last_id - cardinality($1::text[]) AS base)";
+
+    /// <summary>Inserts the events with the ids after base, in array order. Parameters: type, created_at_ms, chain_id, removed, data arrays.</summary>
+    private const string InsertEventsFromCounter =
+        "INSERT INTO events (id, type, created_at_ms, chain_id, removed, data) " +
+        "SELECT counter.base + u.ord, u.type, u.created_at_ms, u.chain_id, u.removed, u.data::json " +
+        "FROM counter, unnest($1::text[], $2::bigint[], $3::bigint[], $4::boolean[], $5::text[]) WITH ORDINALITY AS u(type, created_at_ms, chain_id, removed, data, ord)";
+
+    private const string InsertEventsSql = "WITH " + EventCounterCte + " " + InsertEventsFromCounter;
+
+    /// <summary><see cref="InsertEventsSql"/> answering the first id it gave (a data-modifying CTE runs to completion even if unread).</summary>
+    private const string AppendEventsSql = "WITH " + EventCounterCte + ", inserted AS (" + InsertEventsFromCounter + ") SELECT base + 1 FROM counter";
+
+    private const string ReadEventsSql = $"SELECT {EventRow.Columns} FROM events WHERE id > $1 ORDER BY id LIMIT $2";
 
     private static readonly string LiveSql =
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id " +
@@ -124,6 +142,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         AddInsertTransactions(batch, plan);
         AddInsertAttempts(batch, plan);
         var idempotency = AddInsertIdempotencyKeys(batch, plan);
+        AddInsertEvents(batch, plan.Events);
 
         var updatedIds = new HashSet<string>(StringComparer.Ordinal);
         var insertedKeys = new HashSet<(string, string)>();
@@ -285,6 +304,39 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default)
+    {
+        var rows = EventRow.CreateAll(events);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        // One statement is one transaction: the counter's lock is held until its implicit commit.
+        await using var batch = _dataSource.CreateBatch();
+        AddInsertEvents(batch, rows, AppendEventsSql);
+        var first = (long)(await batch.ExecuteScalarAsync(cancellationToken))!;
+        return [.. rows.Select((row, i) => row.ToEvent(first + i))];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        EventRow.CheckRead(afterId, limit);
+        await using var command = _dataSource.CreateCommand(ReadEventsSql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var read = new List<WalletEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            read.Add(EventRow.Read(reader));
+        }
+
+        return read;
+    }
+
+    /// <inheritdoc />
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var command = _dataSource.CreateCommand(
@@ -428,6 +480,22 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         AddArray(command, rows, r => r.CreatedAt.ToUnixTimeMilliseconds());
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    private static void AddInsertEvents(NpgsqlBatch batch, List<EventRow> rows, string sql = InsertEventsSql)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var command = new NpgsqlBatchCommand(sql);
+        AddArray(command, rows, r => r.Type);
+        AddArray(command, rows, r => r.CreatedAtMs);
+        AddArray(command, rows, r => r.ChainId);
+        AddArray(command, rows, r => r.Removed);
+        AddArray(command, rows, r => r.Data);
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>One column of a multi-row statement as a PostgreSQL array parameter.</summary>

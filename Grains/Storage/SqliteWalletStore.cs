@@ -38,6 +38,13 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     private const string InsertIdempotencySql =
         "INSERT INTO idempotency_keys (api_key_id, key, request_hash, tx_id, created_at_ms) VALUES ($api_key, $key, $request_hash, $tx, $created) ON CONFLICT (api_key_id, key) DO NOTHING;";
 
+    private const string AdvanceEventCounterSql = "UPDATE event_counter SET last_id = last_id + $count WHERE only_row = 1 RETURNING last_id;";
+
+    private const string InsertEventSql =
+        "INSERT INTO events (id, type, created_at_ms, chain_id, removed, data) VALUES ($id, $type, $created, $chain, $removed, $data);";
+
+    private const string ReadEventsSql = $"SELECT {EventRow.Columns} FROM events WHERE id > $after ORDER BY id LIMIT $limit;";
+
     private const string InsertApiKeySql =
         "INSERT INTO api_keys (id, key_hash, role, allowed_from, created_at_ms, revoked_at_ms) VALUES ($id, $hash, $role, $allowed, $created, $revoked);";
 
@@ -264,6 +271,54 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default)
+    {
+        List<EventRow> rows;
+        try
+        {
+            rows = EventRow.CreateAll(events);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IReadOnlyList<WalletEvent>>(ex);
+        }
+
+        return rows.Count == 0
+            ? Task.FromResult<IReadOnlyList<WalletEvent>>([])
+            : _writer.RunAsync<IReadOnlyList<WalletEvent>>(writer => InsertEvents(writer, rows));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            EventRow.CheckRead(afterId, limit);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IReadOnlyList<WalletEvent>>(ex);
+        }
+
+        return ReadAsync<IReadOnlyList<WalletEvent>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = ReadEventsSql;
+            command.Parameters.AddWithValue("$after", afterId);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var events = new List<WalletEvent>();
+            while (reader.Read())
+            {
+                events.Add(EventRow.Read(reader));
+            }
+
+            return events;
+        });
+    }
+
+    /// <inheritdoc />
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(connection =>
         {
@@ -432,7 +487,41 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             }
         }
 
+        InsertEvents(writer, plan.Events);
         return plan.Written;
+    }
+
+    /// <summary>
+    /// Gives the rows the next ids from event_counter, in order, and inserts them. The single writer serialises id
+    /// assignment and commit, so events become visible in id order; a write undone to its savepoint takes its ids back.
+    /// </summary>
+    private static List<WalletEvent> InsertEvents(SqliteWalletWriter writer, List<EventRow> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var advance = writer.Command(AdvanceEventCounterSql, "$count");
+        SqliteWalletWriter.Set(advance, 0, (long)rows.Count);
+        var first = (long)advance.ExecuteScalar()! - rows.Count + 1;
+
+        var insert = writer.Command(InsertEventSql, "$id", "$type", "$created", "$chain", "$removed", "$data");
+        var events = new List<WalletEvent>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            SqliteWalletWriter.Set(insert, 0, first + i);
+            SqliteWalletWriter.Set(insert, 1, row.Type);
+            SqliteWalletWriter.Set(insert, 2, row.CreatedAtMs);
+            SqliteWalletWriter.Set(insert, 3, row.ChainId);
+            SqliteWalletWriter.Set(insert, 4, row.Removed);
+            SqliteWalletWriter.Set(insert, 5, row.Data);
+            insert.ExecuteNonQuery();
+            events.Add(row.ToEvent(first + i));
+        }
+
+        return events;
     }
 
     /// <summary>The compare-and-swap on the account row: insert at version 1, or update guarded by the expected version.</summary>

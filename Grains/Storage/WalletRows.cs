@@ -218,6 +218,78 @@ internal sealed record ApiKeyRow(string Id, string KeyHash, string Role, string 
         RevokedAtMs is { } revoked ? DateTimeOffset.FromUnixTimeMilliseconds(revoked) : null);
 }
 
+/// <summary>An event in its stored form (table events), checked, before the store gives it its id.</summary>
+internal sealed record EventRow(string Type, long CreatedAtMs, long ChainId, bool Removed, string Data)
+{
+    /// <summary>Columns in the order <see cref="Read"/> expects.</summary>
+    public const string Columns = "id, type, created_at_ms, chain_id, removed, data";
+
+    /// <summary>Most events one <see cref="IWalletStore.ReadEventsAsync"/> call returns.</summary>
+    public const int MaxReadLimit = 1000;
+
+    /// <summary>
+    /// Checks and converts one event. Throws <see cref="ArgumentException"/> for an empty type or data that is not one
+    /// JSON value, so every store refuses the same events before writing anything (the tables would refuse them too,
+    /// but each with its own error).
+    /// </summary>
+    public static EventRow Create(NewWalletEvent newEvent)
+    {
+        ArgumentNullException.ThrowIfNull(newEvent);
+        ArgumentException.ThrowIfNullOrEmpty(newEvent.Type, nameof(newEvent));
+        ArgumentNullException.ThrowIfNull(newEvent.Data, nameof(newEvent));
+        try
+        {
+            using var document = JsonDocument.Parse(newEvent.Data);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"The data of a '{newEvent.Type}' event is not a JSON value: {ex.Message}", nameof(newEvent), ex);
+        }
+
+        return new EventRow(
+            newEvent.Type,
+            newEvent.CreatedAt.ToUnixTimeMilliseconds(),
+            WalletColumns.ToInt64(newEvent.ChainId, "chain id"),
+            newEvent.Removed,
+            newEvent.Data);
+    }
+
+    /// <summary>Checks and converts a batch for <see cref="IWalletStore.AppendEventsAsync"/>.</summary>
+    public static List<EventRow> CreateAll(IReadOnlyList<NewWalletEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var rows = new List<EventRow>(events.Count);
+        foreach (var newEvent in events)
+        {
+            rows.Add(Create(newEvent));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The arguments of <see cref="IWalletStore.ReadEventsAsync"/>: afterId ≥ 0, 1 ≤ limit ≤ <see cref="MaxReadLimit"/>.</summary>
+    public static void CheckRead(long afterId, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterId);
+        if (limit is < 1 or > MaxReadLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"An event read returns 1 to {MaxReadLimit} events; {limit} were asked for.");
+        }
+    }
+
+    /// <summary>Reads <see cref="Columns"/>.</summary>
+    public static WalletEvent Read(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+        (ulong)reader.GetInt64(3),
+        reader.GetBoolean(4),
+        reader.GetString(5));
+
+    /// <summary>The event as it reads back with id <paramref name="id"/>.</summary>
+    public WalletEvent ToEvent(long id) => new(id, Type, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAtMs), (ulong)ChainId, Removed, Data);
+}
+
 /// <summary>Column conversions shared by the stores.</summary>
 internal static class WalletColumns
 {
@@ -227,6 +299,16 @@ internal static class WalletColumns
 
     /// <summary>The status filter of the live set; written the same in the partial index transactions_live so the planner uses it.</summary>
     public const string LiveStatusPredicate = "status NOT IN ('confirmed', 'failed', 'cancelled')";
+
+    /// <summary>
+    /// The statuses that hold their nonce, written the same in the partial unique index transactions_live_nonce
+    /// (invariant 1): all but failed (its nonce is handed on) and cancelled (a cancel while queued hands its nonce to a
+    /// zero-value filler; a mined cancel owns it on chain and the forward-only counter never hands it out again).
+    /// </summary>
+    public const string NonceHolderPredicate = "status NOT IN ('failed', 'cancelled')";
+
+    /// <summary><see cref="NonceHolderPredicate"/> in C#, for the memory store.</summary>
+    public static bool HoldsNonce(string status) => status is not (TransactionStatus.Failed or TransactionStatus.Cancelled);
 
     /// <summary>
     /// The tables store 64-bit signed integers; chain ids, nonces and gas limits above 2^63-1 do not occur (EIP-2294

@@ -5,8 +5,10 @@ namespace WalletGrains.Grains.Storage;
 /// <summary>
 /// An <see cref="AccountWrite"/> checked and converted to stored rows on the caller's thread, before any store
 /// takes a lock or a connection. Every store applies it in the same order — account version swap, updates (with their attempts' submitted_at marks),
-/// inserted transactions, attempts (those of inserted transactions, then the new ones), idempotency keys — so
-/// the first failing step, and so the exception, is the same on all of them. Updates go before inserts so one
+/// inserted transactions, attempts (those of inserted transactions, then the new ones), idempotency keys, events — so
+/// the first failing step, and so the exception, is the same on all of them. Events go last: they cannot fail once
+/// checked here, and on PostgreSQL their id assignment takes the event counter's lock, which should be held for as
+/// short a time as possible (sql/postgresql/0002_wallet.sql). Updates go before inserts so one
 /// commit can fail a transaction and give its nonce to a new one (invariant 4); an update therefore names a
 /// transaction that existed before the commit.
 /// </summary>
@@ -49,6 +51,9 @@ internal sealed class WalletWritePlan
     public List<SubmittedMark> SubmittedMarks { get; } = [];
 
     public List<IdempotencyRecord> IdempotencyKeys { get; } = [];
+
+    /// <summary>The write's events in list order; they get consecutive ids in this order.</summary>
+    public List<EventRow> Events { get; } = [];
 
     /// <summary>The account row as it reads back after this write: version + 1, time at millisecond precision.</summary>
     public AccountRecord Written => Account with
@@ -124,6 +129,11 @@ internal sealed class WalletWritePlan
             ArgumentNullException.ThrowIfNull(key.RequestHash, nameof(write));
             ArgumentException.ThrowIfNullOrEmpty(key.TransactionId, nameof(write));
             plan.IdempotencyKeys.Add(key);
+        }
+
+        foreach (var newEvent in Items(write.NewEvents))
+        {
+            plan.Events.Add(EventRow.Create(newEvent));
         }
 
         return plan;

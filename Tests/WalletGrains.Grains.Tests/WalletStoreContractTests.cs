@@ -8,9 +8,9 @@ namespace WalletGrains.Grains.Tests;
 
 /// <summary>
 /// The behaviour every <see cref="IWalletStore"/> must show; run once per store by the sealed subclasses (SQLite,
-/// PostgreSQL, memory), each test on a fresh, empty database.
+/// PostgreSQL, memory), each test on a fresh, empty database. The event log's part is in WalletStoreEventTests.cs.
 /// </summary>
-public abstract class WalletStoreContractTests : IAsyncLifetime
+public abstract partial class WalletStoreContractTests : IAsyncLifetime
 {
     private IWalletStore? _store;
 
@@ -224,6 +224,40 @@ public abstract class WalletStoreContractTests : IAsyncLifetime
             Write(Account(1, from, 1), 1, inserted: [second], updated: [live.WithStatus(TransactionStatus.Failed, T0.AddMinutes(1))]),
             TestContext.Current.CancellationToken);
         Assert.Equal([second.Id], (await Store.GetLiveTransactionsAsync(1, from, TestContext.Current.CancellationToken)).Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Cancelled_transactions_give_up_their_nonce_like_failed_ones()
+    {
+        var from = NewAddress();
+        var cancelled = Transaction(1, from, 0, status: TransactionStatus.Cancelled);
+        var live = Transaction(1, from, 0);
+
+        // A cancelled and a live transaction may share nonce 0.
+        await Store.CommitAsync(Insert(Account(1, from, 1), 0, cancelled, live), TestContext.Current.CancellationToken);
+        var before = await Store.CountAsync(TestContext.Current.CancellationToken);
+
+        // Two live ones may not, whether the second comes in a later commit or a cancelled one is revived.
+        var second = await Assert.ThrowsAsync<WalletStoreConflictException>(
+            () => Store.CommitAsync(Insert(Account(1, from, 1), 1, Transaction(1, from, 0)), TestContext.Current.CancellationToken));
+        Assert.Equal(WalletStoreConflict.Nonce, second.Conflict);
+        var revive = await Assert.ThrowsAsync<WalletStoreConflictException>(
+            () => Store.CommitAsync(Write(Account(1, from, 1), 1, updated: [cancelled.WithStatus(TransactionStatus.Submitted, T0.AddMinutes(1))]), TestContext.Current.CancellationToken));
+        Assert.Equal(WalletStoreConflict.Nonce, revive.Conflict);
+        Assert.Equal(before, await Store.CountAsync(TestContext.Current.CancellationToken));
+
+        // A transaction cancelled while queued hands its nonce to a zero-value filler in the same commit.
+        var filler = Transaction(1, from, 0) with { Value = UInt256.Zero };
+        await Store.CommitAsync(
+            Write(Account(1, from, 1), 1, inserted: [filler], updated: [live.WithStatus(TransactionStatus.Cancelled, T0.AddMinutes(1), "cancelled while queued")]),
+            TestContext.Current.CancellationToken);
+        Assert.Equal([filler.Id], (await Store.GetLiveTransactionsAsync(1, from, TestContext.Current.CancellationToken)).Select(t => t.Id));
+
+        // The filler holds the nonce now: the cancelled one cannot come back.
+        var back = await Assert.ThrowsAsync<WalletStoreConflictException>(
+            () => Store.CommitAsync(Write(Account(1, from, 1), 2, updated: [live.WithStatus(TransactionStatus.Queued, T0.AddMinutes(2))]), TestContext.Current.CancellationToken));
+        Assert.Equal(WalletStoreConflict.Nonce, back.Conflict);
+        Assert.Equal(2, (await Store.GetAccountAsync(1, from, TestContext.Current.CancellationToken))!.Version);
     }
 
     [Fact]

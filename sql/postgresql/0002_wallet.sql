@@ -12,15 +12,33 @@
 -- activation wrote first and nothing of the commit is kept.
 --
 -- transactions: one row per custodied transaction with its status history as JSON. Invariant 1 (one
--- transaction per nonce) is enforced by a partial unique index over live rows: a failed transaction hands its
--- nonce on, so a failed row and a live row may share a nonce. A second, smaller partial index holds only
--- non-terminal rows, so loading an account's pending set does not scan its history.
+-- transaction per nonce) is enforced by a partial unique index over the rows that hold their nonce: all but
+-- failed and cancelled ones. A failed transaction hands its nonce on; a transaction cancelled while still queued
+-- hands it to a zero-value filler at the same nonce; a cancel whose replacement was mined owns its nonce on
+-- chain, and the account's counter, which only moves forward, never hands that nonce out again. So a failed or
+-- cancelled row and a live row may share a nonce. A second, smaller partial index holds only non-terminal rows,
+-- so loading an account's pending set does not scan its history.
 --
 -- attempts: every signed attempt (raw bytes, fees), durable before broadcast (invariant 2); hashes are unique
 -- so any hash seen on chain maps back to its transaction.
 --
 -- idempotency_keys: per API key, the request hash and the transaction an Idempotency-Key created (invariant 7).
 -- api_keys: SHA-256 hashes of API keys, never the keys.
+--
+-- events: the event log (DESIGN.md §6), read by GET /v1/events and the SSE stream, which resume after the last
+-- id a client saw (Last-Event-ID). So ids increase, and a reader that has seen id N must never later find a newly
+-- committed event with an id below N. A sequence cannot promise that: nextval is taken before commit and
+-- concurrent transactions commit in any order, so id 8 may become visible before id 7, and a reader that already
+-- resumed after 8 would never see 7. Ids therefore come from the one-row table event_counter: the UPDATE that
+-- advances it (in the statement that inserts the events) takes the row's lock, held until the transaction ends.
+-- A second event-writing transaction waits on that lock and reads the counter only after the first has committed
+-- (PostgreSQL makes a commit visible before it releases the transaction's locks), so events become visible in
+-- id order. A rolled-back transaction rolls its increment back too, so ids are dense: 1, 2, 3, ... with no holes.
+-- The cost: event-writing transactions commit one at a time. The lock is taken by the last statement of an
+-- account commit, after every other lock, so it is held only for the COMMIT round trip and never closes a
+-- deadlock cycle. data is json, not jsonb: jsonb re-orders keys and drops whitespace, and the payload must come
+-- back byte for byte (for transaction.* events the Transaction resource, whose field order is part of the
+-- contract); json still checks the syntax.
 CREATE TABLE accounts (
     chain_id      bigint           NOT NULL CHECK (chain_id >= 0),
     address       text COLLATE "C" NOT NULL,
@@ -59,7 +77,7 @@ CREATE TABLE transactions (
     CONSTRAINT transactions_pkey PRIMARY KEY (id)
 );
 
-CREATE UNIQUE INDEX transactions_live_nonce ON transactions (chain_id, from_address, nonce) WHERE status <> 'failed';
+CREATE UNIQUE INDEX transactions_live_nonce ON transactions (chain_id, from_address, nonce) WHERE status NOT IN ('failed', 'cancelled');
 CREATE INDEX transactions_live ON transactions (chain_id, from_address, nonce) WHERE status NOT IN ('confirmed', 'failed', 'cancelled');
 CREATE INDEX transactions_created ON transactions (created_at_ms, id);
 CREATE INDEX transactions_chain_created ON transactions (chain_id, created_at_ms, id);
@@ -102,3 +120,21 @@ CREATE TABLE api_keys (
     CONSTRAINT api_keys_pkey PRIMARY KEY (id),
     CONSTRAINT api_keys_key_hash_key UNIQUE (key_hash)
 );
+
+CREATE TABLE events (
+    id            bigint  NOT NULL CHECK (id > 0),
+    type          text    NOT NULL CHECK (type <> ''),
+    created_at_ms bigint  NOT NULL,
+    chain_id      bigint  NOT NULL CHECK (chain_id >= 0),
+    removed       boolean NOT NULL,
+    data          json    NOT NULL,
+    CONSTRAINT events_pkey PRIMARY KEY (id)
+);
+
+CREATE TABLE event_counter (
+    only_row smallint NOT NULL CHECK (only_row = 1),
+    last_id  bigint   NOT NULL CHECK (last_id >= 0),
+    CONSTRAINT event_counter_pkey PRIMARY KEY (only_row)
+);
+
+INSERT INTO event_counter (only_row, last_id) VALUES (1, 0);

@@ -10,15 +10,27 @@
 -- activation wrote first and nothing of the commit is kept.
 --
 -- transactions: one row per custodied transaction with its status history as JSON. Invariant 1 (one
--- transaction per nonce) is enforced by a partial unique index over live rows: a failed transaction hands its
--- nonce on, so a failed row and a live row may share a nonce. A second, smaller partial index holds only
--- non-terminal rows, so loading an account's pending set does not scan its history.
+-- transaction per nonce) is enforced by a partial unique index over the rows that hold their nonce: all but
+-- failed and cancelled ones. A failed transaction hands its nonce on; a transaction cancelled while still queued
+-- hands it to a zero-value filler at the same nonce; a cancel whose replacement was mined owns its nonce on
+-- chain, and the account's counter, which only moves forward, never hands that nonce out again. So a failed or
+-- cancelled row and a live row may share a nonce. A second, smaller partial index holds only non-terminal rows,
+-- so loading an account's pending set does not scan its history.
 --
 -- attempts: every signed attempt (raw bytes, fees), durable before broadcast (invariant 2); hashes are unique
 -- so any hash seen on chain maps back to its transaction.
 --
 -- idempotency_keys: per API key, the request hash and the transaction an Idempotency-Key created (invariant 7).
 -- api_keys: SHA-256 hashes of API keys, never the keys.
+--
+-- events: the event log (DESIGN.md §6), read by GET /v1/events and the SSE stream, which resume after the last
+-- id a client saw (Last-Event-ID). So ids increase, and a reader that has seen id N must never later find a newly
+-- committed event with an id below N. Ids come from the one-row table event_counter, advanced by the transaction
+-- that inserts the events (an account commit, after its other rows; or an append on its own). SQLite has one
+-- writer, so transactions, and with them id assignment and visibility, are serial; a write rolled back (to its
+-- savepoint) rolls its counter increment back too, so ids are dense: 1, 2, 3, ... with no holes. data is the
+-- event's JSON payload as text, kept byte for byte (for transaction.* events the Transaction resource, whose
+-- field order is part of the contract).
 CREATE TABLE accounts (
     chain_id      INTEGER NOT NULL CHECK (chain_id >= 0),
     address       TEXT    NOT NULL,
@@ -56,7 +68,7 @@ CREATE TABLE transactions (
     request_hash         TEXT
 );
 
-CREATE UNIQUE INDEX transactions_live_nonce ON transactions (chain_id, from_address, nonce) WHERE status <> 'failed';
+CREATE UNIQUE INDEX transactions_live_nonce ON transactions (chain_id, from_address, nonce) WHERE status NOT IN ('failed', 'cancelled');
 CREATE INDEX transactions_live ON transactions (chain_id, from_address, nonce) WHERE status NOT IN ('confirmed', 'failed', 'cancelled');
 CREATE INDEX transactions_created ON transactions (created_at_ms, id);
 CREATE INDEX transactions_chain_created ON transactions (chain_id, created_at_ms, id);
@@ -94,3 +106,19 @@ CREATE TABLE api_keys (
     created_at_ms INTEGER NOT NULL,
     revoked_at_ms INTEGER
 );
+
+CREATE TABLE events (
+    id            INTEGER NOT NULL PRIMARY KEY CHECK (id > 0),
+    type          TEXT    NOT NULL CHECK (type <> ''),
+    created_at_ms INTEGER NOT NULL,
+    chain_id      INTEGER NOT NULL CHECK (chain_id >= 0),
+    removed       INTEGER NOT NULL CHECK (removed IN (0, 1)),
+    data          TEXT    NOT NULL CHECK (json_valid(data))
+);
+
+CREATE TABLE event_counter (
+    only_row INTEGER NOT NULL PRIMARY KEY CHECK (only_row = 1),
+    last_id  INTEGER NOT NULL CHECK (last_id >= 0)
+);
+
+INSERT INTO event_counter (only_row, last_id) VALUES (1, 0);

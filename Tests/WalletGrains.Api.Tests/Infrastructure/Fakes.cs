@@ -178,6 +178,15 @@ internal sealed class FakeWalletStore : IWalletStore
         return Task.FromResult(ApiKeysByHash.TryGetValue(keyHash, out var record) ? record : null);
     }
 
+    public Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default)
+    {
+        Writes.Enqueue("events");
+        throw new NotSupportedException("The API never appends events.");
+    }
+
+    public Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<WalletEvent>>([]);
+
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new StoreCounts(0, Transactions.Count, 0, 0));
 }

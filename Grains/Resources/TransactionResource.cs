@@ -1,12 +1,12 @@
 using System.ComponentModel;
+using System.Text.Json;
 using WalletGrains.Ethereum.Hex;
-using WalletGrains.Grains;
 
-namespace WalletGrains.Api.Transactions;
+namespace WalletGrains.Grains.Resources;
 
 /// <summary>
-/// The Transaction resource of DESIGN.md §6. Wei amounts are decimal strings, bytes and hashes 0x-hex,
-/// addresses EIP-55. Signed raw bytes are never part of it.
+/// The Transaction resource of DESIGN.md §6, as the REST API returns it and as transaction.* events carry it.
+/// Wei amounts are decimal strings, bytes and hashes 0x-hex, addresses EIP-55. Signed raw bytes are never part of it.
 /// </summary>
 public sealed record TransactionResource(
     string Id,
@@ -27,7 +27,7 @@ public sealed record TransactionResource(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<StatusChangeResource> History)
 {
-    /// <summary>Maps the stored transaction to the resource.</summary>
+    /// <summary>Maps the stored transaction to the resource (named Create: a static From would clash with the <c>from</c> property).</summary>
     public static TransactionResource Create(WalletTransaction tx)
     {
         ArgumentNullException.ThrowIfNull(tx);
@@ -50,6 +50,9 @@ public sealed record TransactionResource(
             tx.UpdatedAt,
             tx.History.IsDefaultOrEmpty ? [] : [.. tx.History.Select(h => new StatusChangeResource(h.Status, h.At, h.Detail))]);
     }
+
+    /// <summary>The resource as JSON, written exactly like a response body (<see cref="ResourceJson.Options"/>): an event's data.</summary>
+    public static string ToJson(WalletTransaction tx) => JsonSerializer.Serialize(Create(tx), ResourceJson.Options);
 }
 
 /// <summary>One signed attempt: its hash and fees, and when it was first broadcast (null: signed, not yet sent).</summary>
@@ -87,6 +90,3 @@ public sealed record ErrorResource(string Code, string Message);
 
 /// <summary>One entry of the status history.</summary>
 public sealed record StatusChangeResource(string Status, DateTimeOffset At, string? Detail);
-
-/// <summary>A page of transactions, newest first; pass <see cref="NextCursor"/> as <c>cursor</c> for the next page (null at the end).</summary>
-public sealed record TransactionPageResource(IReadOnlyList<TransactionResource> Items, string? NextCursor);
