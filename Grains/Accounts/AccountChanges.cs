@@ -46,9 +46,16 @@ internal sealed class AccountChanges
             Updated[updated.Id] = updated;
         }
 
-        if (updated.Status != original.Status && EventFor(updated.Status) is { } type)
+        // One event per status the transaction passed through this turn (submitted → mined → confirmed
+        // can happen in one poll), each with the resource as it stood at that step.
+        for (var i = original.History.Length; i < updated.History.Length; i++)
         {
-            Events.Add((type, updated));
+            var step = updated.History[i];
+            var previous = i == 0 ? null : updated.History[i - 1].Status;
+            if (step.Status != previous && EventFor(step.Status) is { } type)
+            {
+                Events.Add((type, updated with { Status = step.Status, History = updated.History[..(i + 1)] }));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ using WalletGrains.Ethereum.Rpc;
 using WalletGrains.Ethereum.Signing;
 using WalletGrains.Grains.Chains;
 using WalletGrains.Grains.Keys;
+using WalletGrains.Grains.Resources;
 using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;
 
@@ -254,7 +255,11 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             [.. changes.Inserted],
             [.. changes.Updated.Values],
             [.. changes.NewAttempts],
-            [.. changes.IdempotencyKeys]);
+            [.. changes.IdempotencyKeys])
+        {
+            // The transaction.* events are written in the same commit as the change they report.
+            NewEvents = [.. changes.Events.Select(e => new NewWalletEvent(e.Type, e.Transaction.UpdatedAt, _chain.ChainId, false, TransactionResource.ToJson(e.Transaction)))],
+        };
         try
         {
             _account = await _store.CommitAsync(write, cancellationToken);

@@ -169,6 +169,32 @@ public sealed class LifecycleHarness : IAsyncDisposable
         return HexConvert.ToHex(tx!.Attempts.Single(a => a.Seq == seq).Raw.Span);
     }
 
+    /// <summary>The event log's transaction.* entries of one transaction, in id order, as (type, status in the snapshot).</summary>
+    public async Task<List<(string Type, string Status)>> EventsOfAsync(string id)
+    {
+        var result = new List<(string, string)>();
+        long after = 0;
+        while (true)
+        {
+            var page = await Store.ReadEventsAsync(after, 1000);
+            if (page.Count == 0)
+            {
+                return result;
+            }
+
+            foreach (var e in page)
+            {
+                var data = JsonNode.Parse(e.Data)!;
+                if ((string?)data["id"] == id)
+                {
+                    result.Add((e.Type, (string)data["status"]!));
+                }
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
     public async Task RestartAsync()
     {
         await Node.DisposeAsync();

@@ -69,6 +69,13 @@ public abstract class LifecycleTests
             Assert.All(attempts, a => Assert.True(Fee(a!, "maxFeePerGas") <= cap));
             Assert.True(UInt256.Parse((string)tx["receipt"]!["effectiveGasPrice"]!) >= spike);
         }
+
+        // The event log tells the same story, in order, with the resource as it was at each step.
+        var events = await h.EventsOfAsync(ids[0]);
+        Assert.Equal(("transaction.submitted", "submitted"), events[0]);
+        Assert.Contains(("transaction.fee_bumped", "submitted"), events);
+        Assert.Equal(("transaction.mined", "mined"), events[^2]);
+        Assert.Equal(("transaction.confirmed", "confirmed"), events[^1]);
     }
 
     [Fact]
@@ -145,6 +152,7 @@ public abstract class LifecycleTests
         Assert.Equal(UInt256.Zero, onChain.Transaction.Value);
         Assert.Equal((ulong)tx["nonce"]!, onChain.Transaction.Nonce);
         Assert.Equal(0, (await h.Node.GetJsonAsync($"v1/accounts/31337/{from}", TestContext.Current.CancellationToken))["queued"]!.GetValue<int>());
+        Assert.Equal(("transaction.cancelled", "cancelled"), (await h.EventsOfAsync(id))[^1]);
     }
 
     [Fact]
