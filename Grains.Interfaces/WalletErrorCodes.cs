@@ -18,6 +18,7 @@ public static class WalletErrorCodes
     public const string FeeCapExceeded = "fee_cap_exceeded";
     public const string ExecutionReverted = "execution_reverted";
     public const string GasEstimationFailed = "gas_estimation_failed";
+    public const string GasLimitTooLow = "gas_limit_too_low";
     public const string IdempotencyConflict = "idempotency_conflict";
     public const string RateLimited = "rate_limited";
     public const string Overloaded = "overloaded";

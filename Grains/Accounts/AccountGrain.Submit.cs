@@ -70,6 +70,15 @@ public sealed partial class AccountGrain
             ulong gasLimit;
             if (c.GasLimit is { } given)
             {
+                var intrinsic = IntrinsicGas.Of(c.To is null, c.Data.Span);
+                if (given < intrinsic)
+                {
+                    // No node would ever accept it; rejected before a nonce is spent on it (invariant 8).
+                    outcomes[i] = SendOutcome.Rejected(new WalletError(WalletErrorCodes.GasLimitTooLow,
+                        $"gasLimit {given} is below the intrinsic gas {intrinsic} of this transaction."));
+                    continue;
+                }
+
                 gasLimit = given;
             }
             else if (estimates[i].TryGetValue(out var estimated))

@@ -285,6 +285,29 @@ public abstract class LifecycleTests
     }
 
     [Fact]
+    public async Task A_transaction_no_node_accepts_fails_and_a_self_transfer_fills_its_nonce()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions());
+        var from = h.Accounts[0];
+
+        // A gas limit above the block gas limit: every node refuses it, so no attempt is ever accepted.
+        var bad = LifecycleHarness.Transfer(from, h.Accounts[1]);
+        bad["gasLimit"] = 40_000_000;
+        var failedId = await h.SendOkAsync(bad);
+        var after = await h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]));
+
+        var failed = await h.WaitForAsync(failedId, t => Is(t, "failed"), Deadline);
+        Assert.Equal(WalletErrorCodes.BroadcastRejected, (string)failed["error"]!["code"]!);
+        await h.WaitForAsync(after, t => Is(t, "confirmed"), Deadline);
+
+        var list = await h.Node.GetJsonAsync($"v1/transactions?from={from}&limit=10", TestContext.Current.CancellationToken);
+        var filler = list["items"]!.AsArray().Single(t => (ulong)t!["nonce"]! == 0 && (string)t["id"]! != failedId)!;
+        Assert.Equal(from.ToChecksumString(), (string)filler["to"]!);
+        await h.WaitForAsync((string)filler["id"]!, t => Is(t, "confirmed"), Deadline);
+        Assert.Equal(2UL, await h.NonceAsync(from));
+    }
+
+    [Fact]
     public async Task Rows_left_in_every_intermediate_state_are_finished_after_a_restart()
     {
         await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true });

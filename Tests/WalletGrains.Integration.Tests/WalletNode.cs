@@ -47,6 +47,15 @@ public sealed class WalletNode : IAsyncDisposable
                 ["Wallet:Auth:AdminApiKey"] = AdminKey,
                 ["Wallet:DevChain:Enabled"] = "false",
             });
+            if (settings.ContainsKey("Wallet:Api:RateLimit:PermitsPerSecond") is false)
+            {
+                // Tests poll hundreds of transactions at once; per-key rate limits have their own tests.
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Wallet:Api:RateLimit:PermitsPerSecond"] = "1000000",
+                    ["Wallet:Api:RateLimit:Burst"] = "1000000",
+                });
+            }
             b.WebHost.UseUrls(url.ToString());
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
