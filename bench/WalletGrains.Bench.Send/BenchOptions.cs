@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace WalletGrains.Bench.Send;
+
+/// <summary>Command-line options of the send benchmark (see README.md).</summary>
+internal sealed record BenchOptions
+{
+    /// <summary>Sends per burst scenario (and for the naive sender).</summary>
+    public int Sends { get; init; } = 5_000;
+
+    /// <summary>Requests outstanding at once in the burst scenarios.</summary>
+    public int Concurrency { get; init; } = 128;
+
+    /// <summary>Length of the open-loop scenario.</summary>
+    public int Seconds { get; init; } = 5;
+
+    /// <summary>Offered sends per second in the open-loop scenario.</summary>
+    public int Rate { get; init; } = 2_000;
+
+    /// <summary>Warm-up sends per silo (and for the naive sender), excluded from the numbers.</summary>
+    public int WarmUp { get; init; } = 400;
+
+    /// <summary>Storages to run, in order.</summary>
+    public IReadOnlyList<string> Storages { get; init; } = ["sqlite", "postgres"];
+
+    /// <summary>A PostgreSQL server to create the benchmark database on; null starts a durable throwaway cluster.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>Wallet:Chains:0:MaxInFlight of the silo.</summary>
+    public int MaxInFlight { get; init; } = 100_000;
+
+    /// <summary>Send an explicit gasLimit (21000) instead of letting the service estimate each send.</summary>
+    public bool ExplicitGasLimit { get; init; }
+
+    /// <summary>Send an Idempotency-Key header with every request.</summary>
+    public bool IdempotencyKeys { get; init; }
+
+    /// <summary>Run the naive sender after the service scenarios.</summary>
+    public bool Naive { get; init; } = true;
+
+    /// <summary>anvil's --block-time in seconds.</summary>
+    public int BlockTime { get; init; } = 1;
+
+    /// <summary>Answer the silo's JSON-RPC in process (<see cref="InstantChain"/>) instead of anvil: the silo's own ceiling.</summary>
+    public bool InstantChain { get; init; }
+
+    /// <summary>A folder to write each scenario's per-request latencies to as CSV (index, start ms, latency ms, outcome).</summary>
+    public string? DumpDirectory { get; init; }
+
+    /// <summary>Where to write the Markdown results (null: stdout only).</summary>
+    public string? MarkdownPath { get; init; }
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions { Postgres = Environment.GetEnvironmentVariable("WALLETGRAINS_BENCH_POSTGRES") };
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"Option {name} needs a value.");
+            int Int() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new ArgumentException($"Option {name} needs a positive integer; got '{args[i]}'.");
+            options = name switch
+            {
+                "--sends" => options with { Sends = Int() },
+                "--concurrency" => options with { Concurrency = Int() },
+                "--seconds" => options with { Seconds = Int() },
+                "--rate" => options with { Rate = Int() },
+                "--warmup" => options with { WarmUp = Int() },
+                "--storage" => options with { Storages = ParseStorage(Value()) },
+                "--postgres" => options with { Postgres = Value() },
+                "--max-in-flight" => options with { MaxInFlight = Int() },
+                "--gas-limit" => options with { ExplicitGasLimit = true },
+                "--idempotency-keys" => options with { IdempotencyKeys = true },
+                "--no-naive" => options with { Naive = false },
+                "--block-time" => options with { BlockTime = Int() },
+                "--markdown" => options with { MarkdownPath = Value() },
+                "--dump" => options with { DumpDirectory = Value() },
+                "--instant-chain" => options with { InstantChain = true, Naive = false },
+                _ => throw new ArgumentException($"Unknown option '{name}'. See bench/WalletGrains.Bench.Send/README.md."),
+            };
+        }
+
+        return options;
+    }
+
+    private static string[] ParseStorage(string value) => value switch
+    {
+        "sqlite" => ["sqlite"],
+        "postgres" => ["postgres"],
+        "both" => ["sqlite", "postgres"],
+        _ => throw new ArgumentException($"--storage must be sqlite, postgres or both; got '{value}'."),
+    };
+}

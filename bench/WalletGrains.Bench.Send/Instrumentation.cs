@@ -1,0 +1,259 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Grains;
+using WalletGrains.Grains.Chains;
+using WalletGrains.Grains.Keys;
+using WalletGrains.Grains.Sending;
+using WalletGrains.Grains.Storage;
+using WalletGrains.Runtime;
+
+namespace WalletGrains.Bench.Send;
+
+/// <summary>
+/// Wraps the silo's store, key store, send gateway and chain RPC transport in timing decorators,
+/// so the harness can say where a send's time goes without touching product code. Each decorator
+/// only takes two timestamps around the call it forwards.
+/// </summary>
+internal static class Instrumentation
+{
+    /// <param name="transport">The chain's HTTP transport (a pooled socket handler, or the in-process instant chain).</param>
+    public static void AddTimings(IServiceCollection services, Probes probes, Func<HttpMessageHandler> transport)
+    {
+        Decorate<IWalletStore>(services, inner => new TimedWalletStore(inner, probes));
+        Decorate<IKeyStore>(services, inner => new TimedKeyStore(inner, probes));
+        services.AddSingleton<IStartupFilter>(new ServerTimingStartupFilter(probes));
+        services.AddSingleton<ISendGateway>(sp => new TimedSendGateway(ActivatorUtilities.CreateInstance<SendGateway>(sp), probes));
+
+        // The registry as AddWalletChains builds it, with a timed transport in front of the given one.
+        services.AddSingleton(sp => new ChainRegistry(
+            sp.GetRequiredService<IOptions<WalletOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>(),
+            () => new TimedRpcHandler(transport(), probes)));
+    }
+
+    /// <summary>Replaces the last registration of <typeparamref name="T"/> with a decorator around what it would have built.</summary>
+    private static void Decorate<T>(IServiceCollection services, Func<T, T> decorate)
+        where T : class
+    {
+        var original = services.LastOrDefault(d => d.ServiceType == typeof(T))
+            ?? throw new InvalidOperationException($"The host registers no {typeof(T).Name} to time.");
+        services.Remove(original);
+        services.AddSingleton(sp =>
+        {
+            var inner = original.ImplementationInstance as T
+                ?? original.ImplementationFactory?.Invoke(sp) as T
+                ?? (T)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!);
+            return decorate(inner);
+        });
+    }
+}
+
+/// <summary>Times every wallet store call; commits are counted with the rows they insert.</summary>
+internal sealed class TimedWalletStore(IWalletStore inner, Probes probes) : IWalletStore, IAsyncDisposable
+{
+    public async Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
+    {
+        // Commits that insert sends (the send turn) and commits that only update (the poll loop) are told apart.
+        var name = write.Inserted.Length > 0 ? "store commit (send batch)" : "store commit (poll update)";
+        using var _ = probes.Start(name, write.Inserted.Length > 0 ? write.Inserted.Length : write.Updated.Length);
+        return await inner.CommitAsync(write, cancellationToken);
+    }
+
+    public async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default)
+    {
+        using var _ = probes.Start("store idempotency lookup");
+        return await inner.FindIdempotencyKeyAsync(apiKeyId, key, cancellationToken);
+    }
+
+    public async Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
+    {
+        using var _ = probes.Start("store read");
+        return await inner.GetAccountAsync(chainId, address, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default)
+    {
+        using var _ = probes.Start("store read");
+        return await inner.GetLiveTransactionsAsync(chainId, from, cancellationToken);
+    }
+
+    public async Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var _ = probes.Start("store read");
+        return await inner.GetTransactionAsync(id, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<AccountRecord>> ListAccountsAsync(CancellationToken cancellationToken = default) => inner.ListAccountsAsync(cancellationToken);
+
+    public Task<TransactionPage> ListTransactionsAsync(TransactionQuery query, CancellationToken cancellationToken = default) => inner.ListTransactionsAsync(query, cancellationToken);
+
+    public Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default) => inner.InsertApiKeyAsync(apiKey, cancellationToken);
+
+    public Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default) => inner.FindApiKeyByHashAsync(keyHash, cancellationToken);
+
+    public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        switch (inner)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+}
+
+/// <summary>Times each signature (the key store's share of a send).</summary>
+internal sealed class TimedKeyStore(IKeyStore inner, Probes probes) : IKeyStore
+{
+    public IReadOnlyCollection<Address> Addresses => inner.Addresses;
+
+    public bool Contains(Address address) => inner.Contains(address);
+
+    public async ValueTask<Signature> SignHashAsync(Address address, Bytes32 hash, CancellationToken cancellationToken = default)
+    {
+        using var _ = probes.Start("sign (key store)");
+        return await inner.SignHashAsync(address, hash, cancellationToken);
+    }
+}
+
+/// <summary>Times a send from the API handler's call into the gateway to its outcome (lane wait + grain turn).</summary>
+internal sealed class TimedSendGateway(ISendGateway inner, Probes probes) : ISendGateway
+{
+    public async Task<SendOutcome> SendAsync(SendCommand command, CancellationToken cancellationToken = default)
+    {
+        using var _ = probes.Start("gateway (lane wait + grain turn)");
+        return await inner.SendAsync(command, cancellationToken);
+    }
+}
+
+/// <summary>
+/// Times each JSON-RPC POST to the chain, named after its first method and whether it is a batch
+/// (the send turn's balance/estimate batch starts with eth_getBalance, its broadcast with
+/// eth_sendRawTransaction, the poll loop's batch with eth_blockNumber).
+/// </summary>
+internal sealed class TimedRpcHandler(HttpMessageHandler inner, Probes probes) : DelegatingHandler(inner)
+{
+    private static readonly byte[] MethodKey = Encoding.ASCII.GetBytes("\"method\":\"");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var name = request.Content is null ? "rpc ?" : await NameAsync(request.Content, cancellationToken);
+        using var _ = probes.Start(name);
+        var response = await base.SendAsync(request, cancellationToken);
+
+        // The body is part of the call's cost: read it here so the timing covers it (it is buffered for the caller).
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        return response;
+    }
+
+    private static async Task<string> NameAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        // ByteArrayContent hands out a read-only stream over its buffer: peeking copies 256 bytes, not the body.
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var head = new byte[256];
+        var read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        var span = head.AsSpan(0, read);
+        var batch = span.Length > 0 && span[0] == (byte)'[';
+        var at = span.IndexOf(MethodKey);
+        if (at < 0)
+        {
+            return "rpc ?";
+        }
+
+        var rest = span[(at + MethodKey.Length)..];
+        var end = rest.IndexOf((byte)'"');
+        var method = Encoding.ASCII.GetString(end < 0 ? rest : rest[..end]);
+        return batch ? $"rpc batch {method}, ..." : $"rpc {method}";
+    }
+}
+
+/// <summary>
+/// Times each POST /v1/transactions from the first middleware to the end of the pipeline (auth, rate
+/// limiting, JSON, validation, the gateway, the response), i.e. the server's share of a request.
+/// </summary>
+internal sealed class ServerTimingStartupFilter(Probes probes) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/v1/transactions")
+            {
+                using var _ = probes.Start("server pipeline (POST /v1/transactions)");
+                await nextMiddleware(context);
+            }
+            else
+            {
+                await nextMiddleware(context);
+            }
+        });
+        next(app);
+    };
+}
+
+/// <summary>
+/// Samples the thread pool's queue every 10 ms on a thread of its own (so it runs even when the pool
+/// is starved): a long queue means work waits for a core, not for I/O.
+/// </summary>
+internal sealed class ThreadPoolSampler : IDisposable
+{
+    private readonly Thread _thread;
+    private readonly ManualResetEventSlim _stop = new();
+    private long _samples;
+    private long _pendingSum;
+    private long _pendingMax;
+    private int _threadsMax;
+
+    public ThreadPoolSampler()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = "bench thread-pool sampler" };
+        _thread.Start();
+    }
+
+    public string Summary()
+    {
+        Stop();
+        return _samples == 0
+            ? "thread pool: no samples"
+            : $"thread pool queue mean {(double)_pendingSum / _samples:0.0}, max {_pendingMax:N0} work items; threads max {_threadsMax}";
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _stop.Dispose();
+    }
+
+    private void Stop()
+    {
+        if (!_stop.IsSet)
+        {
+            _stop.Set();
+            _thread.Join();
+        }
+    }
+
+    private void Run()
+    {
+        while (!_stop.Wait(10))
+        {
+            var pending = ThreadPool.PendingWorkItemCount;
+            _samples++;
+            _pendingSum += pending;
+            _pendingMax = Math.Max(_pendingMax, pending);
+            _threadsMax = Math.Max(_threadsMax, ThreadPool.ThreadCount);
+        }
+    }
+}

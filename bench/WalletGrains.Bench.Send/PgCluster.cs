@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Npgsql;
+using WalletGrains.Testing;
+
+namespace WalletGrains.Bench.Send;
+
+/// <summary>
+/// The PostgreSQL server of a run: the one given (--postgres or $WALLETGRAINS_BENCH_POSTGRES), or a
+/// durable throwaway cluster (fsync and synchronous_commit on) from <c>scripts/pg-test.sh start --durable</c>,
+/// stopped on dispose. Each silo gets a fresh database on it.
+/// </summary>
+internal sealed class PgCluster : IAsyncDisposable
+{
+    private readonly bool _owned;
+
+    private PgCluster(string connectionString, bool owned)
+    {
+        ConnectionString = connectionString;
+        _owned = owned;
+    }
+
+    public string ConnectionString { get; }
+
+    public static async Task<PgCluster> StartAsync(string? given) =>
+        given is not null
+            ? new PgCluster(given, owned: false)
+            : new PgCluster((await RunScriptAsync("start", "--durable")).Trim(), owned: true);
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "wallet_bench_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>The server's durability settings, to print with the results.</summary>
+    public async Task<string> DescribeAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var settings = new List<string>();
+        foreach (var name in new[] { "server_version", "fsync", "synchronous_commit", "full_page_writes", "wal_sync_method" })
+        {
+            await using var command = new NpgsqlCommand($"SHOW {name}", connection);
+            settings.Add($"{name}={await command.ExecuteScalarAsync()}");
+        }
+
+        return string.Join(", ", settings);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_owned)
+        {
+            await RunScriptAsync("stop", ConnectionString);
+        }
+    }
+
+    private static async Task<string> RunScriptAsync(params string[] arguments)
+    {
+        var script = Path.Combine(RepoPaths.Root, "scripts", "pg-test.sh");
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not run {script}.");
+        var error = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? output
+            : throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed with {process.ExitCode}: {await error}");
+    }
+}

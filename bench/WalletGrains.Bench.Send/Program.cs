@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Runtime;
+using Microsoft.Data.Sqlite;
+using WalletGrains.Bench.Send;
+using WalletGrains.Ethereum.Keys;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Ethereum.Rpc;
+using WalletGrains.Ethereum.Signing;
+using WalletGrains.Testing;
+
+// Usage: dotnet run -c Release --project bench/WalletGrains.Bench.Send -- [--sends 5000] [--concurrency 128] [--seconds 5]
+//        [--rate 2000] [--warmup 400] [--storage sqlite|postgres|both] [--postgres "<cs>"] [--max-in-flight N]
+//        [--gas-limit] [--idempotency-keys] [--no-naive] [--block-time 1] [--instant-chain] [--markdown <file>] [--dump <dir>]
+// See README.md for what each scenario measures.
+var options = BenchOptions.Parse(args);
+var report = new Report();
+var settleDeadline = TimeSpan.FromMinutes(3);
+const int WarmUpAccounts = 10;
+
+report.Fact($"command: `dotnet run -c Release --project bench/WalletGrains.Bench.Send{(args.Length == 0 ? "" : " -- " + string.Join(' ', args.Select(Quote)))}`");
+report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; silo and load generator in one process, anvil and PostgreSQL on the same cores");
+report.Fact($"/proc/loadavg at start: {MachineLoad.LoadAverage()}");
+report.Fact($"sends per burst {options.Sends:N0}, concurrency {options.Concurrency}, open loop {options.Rate:N0}/s for {options.Seconds} s, warm-up {options.WarmUp} sends per silo (excluded), "
+    + $"MaxInFlight {options.MaxInFlight:N0}, gasLimit {(options.ExplicitGasLimit ? "given (21000)" : "estimated by the service")}, Idempotency-Key {(options.IdempotencyKeys ? "on every request" : "none")}"
+    + (options.InstantChain ? "; INSTANT CHAIN: the silo's JSON-RPC is answered in process, anvil is not used" : ""));
+
+var anvilOptions = new AnvilOptions { BlockTimeSeconds = options.BlockTime, GasLimit = 1_000_000_000 };
+await using var anvil = await AnvilProcess.StartAsync(anvilOptions);
+using var rpc = new EthRpcClient(anvil.RpcUrl, TimeSpan.FromSeconds(60));
+report.Fact($"anvil 1.7.1: --block-time {options.BlockTime} --gas-limit 1000000000 (≈47,000 transfers per block), chain {anvil.ChainId}");
+var sink = Address.FromPrivateKey(PrivateKeyGenerator.Generate());
+
+PgCluster? postgres = null;
+try
+{
+    Console.WriteLine();
+    Console.WriteLine(Report.Header);
+    Console.WriteLine(Report.Rule);
+    foreach (var storage in options.Storages)
+    {
+        string connectionString;
+        int? postgresPort = null;
+        DirectoryInfo? sqliteDirectory = null;
+        if (storage == "sqlite")
+        {
+            sqliteDirectory = Directory.CreateTempSubdirectory("walletgrains-bench-send-");
+            connectionString = $"Data Source={Path.Combine(sqliteDirectory.FullName, "wallet.db")}";
+            report.Fact("SQLite: WAL, synchronous=FULL (the wallet store's writer commits concurrent writes together), file in the temp folder");
+        }
+        else
+        {
+            postgres ??= await PgCluster.StartAsync(options.Postgres);
+            report.Fact($"PostgreSQL: {await postgres.DescribeAsync()}");
+            connectionString = await postgres.CreateDatabaseAsync();
+            postgresPort = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Port;
+        }
+
+        try
+        {
+            await RunServiceAsync(storage, connectionString, postgresPort);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            sqliteDirectory?.Delete(recursive: true);
+        }
+    }
+
+    if (options.Naive)
+    {
+        await RunNaiveAsync();
+    }
+}
+finally
+{
+    if (postgres is not null)
+    {
+        await postgres.DisposeAsync();
+    }
+}
+
+report.Fact($"/proc/loadavg at end: {MachineLoad.LoadAverage()}");
+if (options.MarkdownPath is { } path)
+{
+    await File.WriteAllTextAsync(path, report.ToMarkdown());
+    Console.WriteLine($"Markdown written to {path}");
+}
+
+return;
+
+async Task RunServiceAsync(string storage, string connectionString, int? postgresPort)
+{
+    // Fresh accounts for every scenario: warm-up, burst to 1, burst to 10, open loop over 10.
+    var mnemonic = Bip39Mnemonic.Generate(12);
+    var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + 10);
+    await FundAsync(accounts);
+    await using var service = await WalletService.StartAsync(storage == "sqlite" ? "sqlite" : "postgres", connectionString, anvil, mnemonic.Phrase, accounts.Count, options);
+    using var load = new SendLoad(service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512));
+    var warmUp = accounts.Take(WarmUpAccounts).ToList();
+
+    // Warm-up (JIT tiers, connection pools, grain activation paths) on accounts of its own, half to one account, half spread.
+    await load.BurstAsync(Requests([warmUp[0]], options.WarmUp / 2, "warm1"), options.Concurrency);
+    await load.BurstAsync(Requests(warmUp, options.WarmUp / 2, "warm10"), options.Concurrency);
+    if (!options.InstantChain)
+    {
+        await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
+    }
+
+    await MeasureAsync(service, storage, postgresPort, "burst → 1 account", [accounts[WarmUpAccounts]], a => load.BurstAsync(Requests(a, options.Sends, "b1"), options.Concurrency));
+    await MeasureAsync(service, storage, postgresPort, "burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), a => load.BurstAsync(Requests(a, options.Sends, "b10"), options.Concurrency));
+    await MeasureAsync(service, storage, postgresPort, $"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts", accounts.Skip(WarmUpAccounts + 11).Take(10).ToList(),
+        a => load.OpenLoopAsync(Requests(a, options.Rate * options.Seconds, "open"), options.Rate));
+
+    IReadOnlyList<WalletGrains.Bench.Send.SendRequest> Requests(IReadOnlyList<Address> from, int count, string scenario) =>
+        SendLoad.Transfers(anvil.ChainId, from, sink, count, options.ExplicitGasLimit,
+            options.IdempotencyKeys ? $"bench-{storage}-{scenario}-{Guid.NewGuid():N}-" : null);
+}
+
+async Task MeasureAsync(WalletService service, string storage, int? postgresPort, string scenario, IReadOnlyList<Address> accounts, Func<IReadOnlyList<Address>, Task<LoadRun>> drive)
+{
+    service.Probes.Reset();
+    var grainBefore = service.AccountGrainSnapshot();
+    var cpu = MachineLoad.Start(postgresPort);
+    using var threads = new ThreadPoolSampler();
+    var run = await drive(accounts);
+    var busy = cpu.Stop();
+    var threadLine = threads.Summary();
+    var probes = service.Probes.Summaries();
+    var grainAfter = service.AccountGrainSnapshot();
+    var onChain = "n/a (instant chain: nothing is mined)";
+    if (!options.InstantChain)
+    {
+        var settled = await service.WaitUntilSettledAsync(anvil.ChainId, accounts, settleDeadline);
+        onChain = $"{await CheckOnChainAsync(accounts, run)} (settled {settled.TotalSeconds:0.0} s later)";
+    }
+
+    report.Add(ResultRow.From(options.InstantChain ? scenario + " [instant chain]" : scenario, storage, run, busy, onChain));
+    if (options.DumpDirectory is { } dump)
+    {
+        Directory.CreateDirectory(dump);
+        var file = Path.Combine(dump, $"{storage}-{new string([.. scenario.Where(char.IsAsciiLetterOrDigit)])}.csv");
+        await File.WriteAllLinesAsync(file, ["index,account,start_ms,latency_ms,outcome", .. Enumerable.Range(0, run.Outcomes.Length)
+            .Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},{i % accounts.Count},{(run.StartMs.Length > i ? run.StartMs[i] : 0):0.000},{run.LatencyMs[i]:0.000},{run.Outcomes[i]}"))]);
+    }
+
+    if (run.MaxStartLagMs > 0)
+    {
+        report.Note($"{scenario}, {storage}: {run.Outcomes.Length:N0} sends scheduled over {options.Seconds} s; the latest started {run.MaxStartLagMs:0.0} ms after its due time; "
+            + $"offered {run.Outcomes.Length / (double)options.Seconds:N0}/s, answered within {run.Elapsed.TotalSeconds:0.00} s.");
+    }
+
+    report.Profile($"{scenario}, {storage}", probes, $"{GrainLine(grainBefore, grainAfter)}; {threadLine}; cores busy {busy}; {CpuPerSend(busy, run)}", run.AcceptedCount);
+}
+
+static string CpuPerSend(CpuUse cpu, LoadRun run)
+{
+    var perSend = run.Elapsed.TotalMilliseconds / Math.Max(1, run.AcceptedCount);
+    return string.Create(CultureInfo.InvariantCulture,
+        $"CPU ms per accepted send: {cpu.Silo * perSend:0.000} silo+client, {cpu.Anvil * perSend:0.000} anvil{(cpu.Postgres > 0 ? $", {cpu.Postgres * perSend:0.000} pg" : "")}");
+}
+
+string GrainLine(WalletGrains.Runtime.GrainTypeSnapshot? before, WalletGrains.Runtime.GrainTypeSnapshot? after)
+{
+    if (before is null || after is null || after.Calls == before.Calls)
+    {
+        return "account grain: no calls counted";
+    }
+
+    var calls = after.Calls - before.Calls;
+    var meanMs = ((after.MeanLatency.TotalMilliseconds * after.Calls) - (before.MeanLatency.TotalMilliseconds * before.Calls)) / calls;
+    return $"account grain calls (send batches + polls + views) during the run: {calls:N0}, mean send-to-answer {meanMs:0.0} ms (silo introspection; p99 since start {after.P99Latency.TotalMilliseconds:0} ms)";
+}
+
+async Task<string> CheckOnChainAsync(IReadOnlyList<Address> accounts, LoadRun run)
+{
+    // Every accepted send must own one nonce, contiguous from 0: the confirmed count equals the accepted count per account.
+    var wrong = new List<string>();
+    long included = 0;
+    for (var a = 0; a < accounts.Count; a++)
+    {
+        var accepted = Enumerable.Range(0, run.Outcomes.Length).Count(i => i % accounts.Count == a && run.Outcomes[i] == LoadRun.Accepted);
+        var count = await rpc.GetTransactionCountAsync(accounts[a], BlockParameter.Latest);
+        included += (long)count;
+        if (count != (ulong)accepted)
+        {
+            wrong.Add($"{accounts[a]}: {accepted} accepted, {count} on chain");
+        }
+    }
+
+    return wrong.Count == 0 ? $"all {included:N0} included, nonces contiguous" : "MISMATCH " + string.Join("; ", wrong);
+}
+
+async Task RunNaiveAsync()
+{
+    // The naive sender's own fresh accounts on the same anvil: one to warm up, one measured.
+    var mnemonic = Bip39Mnemonic.Generate(12);
+    var keys = Bip44.DeriveEthereumAccounts(mnemonic, 2);
+    var signers = keys.Select(k => new PrivateKeySigner(k.PrivateKey)).ToList();
+    foreach (var key in keys)
+    {
+        key.Dispose();
+    }
+
+    try
+    {
+        await FundAsync([.. signers.Select(s => s.Address)]);
+        var block = await rpc.GetBlockByNumberAsync(BlockParameter.Latest) ?? throw new InvalidOperationException("anvil returned no latest block.");
+        var tip = Wei.WeiPerGwei;
+        var maxFee = (block.BaseFeePerGas ?? Wei.WeiPerGwei) * 2UL + tip;
+        using var naiveRpc = new EthRpcClient(anvil.RpcUrl, TimeSpan.FromSeconds(60));
+        var warm = new NaiveSender(naiveRpc, signers[0], anvil.ChainId, maxFee, tip, sink);
+        await warm.BurstAsync(options.WarmUp, options.Concurrency, settleDeadline);
+
+        var naive = new NaiveSender(naiveRpc, signers[1], anvil.ChainId, maxFee, tip, sink);
+        var cpu = MachineLoad.Start();
+        var run = await naive.BurstAsync(options.Sends, options.Concurrency, settleDeadline);
+        var busy = cpu.Stop();
+        report.Add(ResultRow.From("naive: getTransactionCount(pending) + sign + send, burst → 1 account", "none (anvil only)", run.Load, busy,
+            $"{run.OnChainNonces:N0} distinct nonces used for {run.Attempted:N0} sends → {run.Collisions:N0} collisions"));
+        var rejections = NaiveSender.Rejections(run.Outcomes);
+        report.Note($"naive sender: {run.Attempted:N0} sends with {options.Concurrency} outstanding; node accepted {run.AcceptedByNode:N0} "
+            + $"({run.DistinctAcceptedNonces:N0} distinct nonces among them); rejected {run.Attempted - run.AcceptedByNode:N0}: "
+            + (rejections.Count == 0 ? "none" : string.Join("; ", rejections.Select(r => $"{r.Count:N0} × {r.Kind} (\"{r.Example}\")")))
+            + $"; on chain afterwards {run.OnChainNonces:N0} transactions, so {run.Collisions:N0} of {run.Attempted:N0} sends ({100.0 * run.Collisions / run.Attempted:0.0} %) collided. "
+            + "Its accepted/s is node acceptance of non-durable sends, not comparable to the service's durable 202s.");
+    }
+    finally
+    {
+        foreach (var signer in signers)
+        {
+            signer.Dispose();
+        }
+    }
+}
+
+async Task FundAsync(IReadOnlyList<Address> addresses)
+{
+    var balance = "0x" + (Wei.WeiPerEther * 1_000_000UL).ToBigInteger().ToString("x", CultureInfo.InvariantCulture);
+    foreach (var address in addresses)
+    {
+        await anvil.RequestAsync("anvil_setBalance", address.ToLowerHex(), balance);
+    }
+}
+
+static List<Address> DeriveAddresses(Bip39Mnemonic mnemonic, int count) =>
+    [.. Bip44.DeriveEthereumAccounts(mnemonic, count).Select(a =>
+    {
+        using (a)
+        {
+            return a.Address;
+        }
+    })];
+
+static string Quote(string arg) => arg.Contains(' ', StringComparison.Ordinal) || arg.Contains(';', StringComparison.Ordinal) ? $"\"{arg}\"" : arg;
