@@ -22,26 +22,71 @@ public sealed partial class AccountGrain
 
         await SyncNonceAsync(ct);
 
-        // Everything the checks need from the chain, in one JSON-RPC batch: balance, and a gas
-        // estimate for each send that did not give a gas limit.
+        // Everything the checks need from the chain, in one JSON-RPC batch: the balance, whether the
+        // recipients of plain transfers hold code (cached), and a gas estimate for every other send
+        // that did not give a gas limit. A plain transfer to an address without code costs exactly
+        // 21,000 gas; estimating it would only load the node.
         var quote = await _chain.Fees.GetQuoteAsync(ct);
         var batch = new RpcBatch();
         var balanceItem = batch.Add(EthRequests.GetBalance(_address, BlockParameter.Latest));
+        var codeLookups = new Dictionary<Address, RpcBatchItem<byte[]>>();
+        var knownGas = new Dictionary<int, ulong>();
         var estimates = new Dictionary<int, RpcBatchItem<ulong>>();
+        var checkedAt = _time.GetUtcNow();
         foreach (var i in fresh)
         {
             var c = commands[i];
-            if (c.GasLimit is null)
+            if (c.GasLimit is null && c.Data.IsEmpty && c.To is { } to)
             {
-                estimates[i] = batch.Add(EthRequests.EstimateGas(new RpcCallRequest
+                if (_chain.Code.TryGet(to, checkedAt, out var hasCode))
                 {
-                    From = _address, To = c.To, Value = c.Value, Data = c.Data.ToArray(),
-                }));
+                    if (!hasCode)
+                    {
+                        knownGas[i] = IntrinsicGas.Transaction;
+                    }
+                }
+                else if (!codeLookups.ContainsKey(to))
+                {
+                    codeLookups[to] = batch.Add(EthRequests.GetCode(to, BlockParameter.Latest));
+                }
             }
         }
 
         await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
         _balance = balanceItem.Value;
+        foreach (var (to, item) in codeLookups)
+        {
+            if (item.TryGetValue(out var code))
+            {
+                _chain.Code.Set(to, code.Length > 0, checkedAt);
+            }
+        }
+
+        var estimateBatch = new RpcBatch();
+        foreach (var i in fresh)
+        {
+            var c = commands[i];
+            if (c.GasLimit is not null || knownGas.ContainsKey(i))
+            {
+                continue;
+            }
+
+            if (c.Data.IsEmpty && c.To is { } to && _chain.Code.TryGet(to, checkedAt, out var hasCode) && !hasCode)
+            {
+                knownGas[i] = IntrinsicGas.Transaction;
+                continue;
+            }
+
+            estimates[i] = estimateBatch.Add(EthRequests.EstimateGas(new RpcCallRequest
+            {
+                From = _address, To = c.To, Value = c.Value, Data = c.Data.ToArray(),
+            }));
+        }
+
+        if (estimateBatch.Count > 0)
+        {
+            await _chain.Rpc.SendBatchAsync(estimateBatch, cancellationToken: ct);
+        }
 
         // Invariant 8: a rejected send reserves nothing, so nonces are handed out only to accepted ones.
         var committedCost = _live.Where(t => t.Status != TransactionStatus.Mined).Aggregate(UInt256.Zero, (sum, t) => sum + MaxCost(t));
@@ -80,6 +125,10 @@ public sealed partial class AccountGrain
                 }
 
                 gasLimit = given;
+            }
+            else if (knownGas.TryGetValue(i, out var transferGas))
+            {
+                gasLimit = transferGas;
             }
             else if (estimates[i].TryGetValue(out var estimated))
             {

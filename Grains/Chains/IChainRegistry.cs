@@ -21,6 +21,44 @@ public sealed class ChainContext(ChainOptions options, EthRpcClient rpc, IFeeEst
     public EthRpcClient Rpc { get; } = rpc;
 
     public IFeeEstimator Fees { get; } = fees;
+
+    /// <summary>
+    /// Which addresses hold code, as last read: a plain transfer to an address without code costs
+    /// exactly 21,000 gas, so the send path skips eth_estimateGas for it. Entries expire, since code
+    /// can appear at an address later (CREATE2).
+    /// </summary>
+    public CodePresenceCache Code { get; } = new();
+}
+
+/// <summary>A small expiring cache of "does this address hold code".</summary>
+public sealed class CodePresenceCache
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private const int MaxEntries = 100_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Address, (bool HasCode, long ExpiresAtTicks)> _entries = new();
+
+    /// <summary>True with the answer when a fresh entry exists.</summary>
+    public bool TryGet(Address address, DateTimeOffset now, out bool hasCode)
+    {
+        if (_entries.TryGetValue(address, out var entry) && entry.ExpiresAtTicks > now.UtcTicks)
+        {
+            hasCode = entry.HasCode;
+            return true;
+        }
+
+        hasCode = false;
+        return false;
+    }
+
+    public void Set(Address address, bool hasCode, DateTimeOffset now)
+    {
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        _entries[address] = (hasCode, (now + Lifetime).UtcTicks);
+    }
 }
 
 /// <summary>Market fees, cached per block per chain.</summary>

@@ -100,6 +100,10 @@ internal sealed class TimedWalletStore(IWalletStore inner, Probes probes) : IWal
 
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
 
+    public Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default) => inner.AppendEventsAsync(events, cancellationToken);
+
+    public Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(afterId, limit, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         switch (inner)
