@@ -74,6 +74,7 @@ public sealed partial class AccountGrain
         if (balance.TryGetValue(out var wei))
         {
             _balance = wei;
+            _balanceReadAt = _time.GetUtcNow();
         }
 
         var now = Now();
@@ -352,10 +353,18 @@ public sealed partial class AccountGrain
 
         var now = Now();
         var changes = new AccountChanges();
+        var owners = new Dictionary<Bytes32, WalletTransaction>();
+        foreach (var t in _live)
+        {
+            foreach (var a in t.Attempts)
+            {
+                owners[a.Hash] = t;
+            }
+        }
+
         foreach (var (attempt, item) in items)
         {
-            var tx = _live.FirstOrDefault(t => t.Attempts.Contains(attempt));
-            if (tx is null)
+            if (!owners.TryGetValue(attempt.Hash, out var tx))
             {
                 continue;
             }

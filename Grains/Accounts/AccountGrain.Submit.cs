@@ -27,12 +27,16 @@ public sealed partial class AccountGrain
         // that did not give a gas limit. A plain transfer to an address without code costs exactly
         // 21,000 gas; estimating it would only load the node.
         var quote = await _chain.Fees.GetQuoteAsync(ct);
+        var checkedAt = _time.GetUtcNow();
         var batch = new RpcBatch();
-        var balanceItem = batch.Add(EthRequests.GetBalance(_address, BlockParameter.Latest));
+        // The balance read by the last poll or send within one poll interval is fresh enough: it only
+        // screens out sends the account obviously cannot pay; the node has the final word at broadcast.
+        var balanceItem = _balance is null || _time.GetUtcNow() - _balanceReadAt > _chain.Options.PollInterval
+            ? batch.Add(EthRequests.GetBalance(_address, BlockParameter.Latest))
+            : null;
         var codeLookups = new Dictionary<Address, RpcBatchItem<byte[]>>();
         var knownGas = new Dictionary<int, ulong>();
         var estimates = new Dictionary<int, RpcBatchItem<ulong>>();
-        var checkedAt = _time.GetUtcNow();
         foreach (var i in fresh)
         {
             var c = commands[i];
@@ -52,8 +56,16 @@ public sealed partial class AccountGrain
             }
         }
 
-        await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
-        _balance = balanceItem.Value;
+        if (batch.Count > 0)
+        {
+            await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
+        }
+
+        if (balanceItem is not null)
+        {
+            _balance = balanceItem.Value;
+            _balanceReadAt = checkedAt;
+        }
         foreach (var (to, item) in codeLookups)
         {
             if (item.TryGetValue(out var code))
@@ -148,7 +160,7 @@ public sealed partial class AccountGrain
             }
 
             var cost = c.Value + (UInt256)gasLimit * fees!.PerGasCeiling;
-            if (_balance < committedCost + cost)
+            if (_balance!.Value < committedCost + cost)
             {
                 outcomes[i] = SendOutcome.Rejected(new WalletError(WalletErrorCodes.InsufficientFunds,
                     $"Balance {_balance} of {_address} on chain {_chain.ChainId} does not cover value + gasLimit × maxFee = {cost} on top of {committedCost} reserved by pending transactions."));
@@ -205,7 +217,9 @@ public sealed partial class AccountGrain
 
             _live.AddRange(changes.Inserted);
             await EnsurePollingAsync();
-            await BroadcastAsync(changes.ToBroadcast, ct);
+
+            // The sends are durable: answer now, broadcast in the next turn (invariant 2 holds either way).
+            QueueBroadcast(changes.ToBroadcast);
         }
 
         return [.. outcomes.Select(o => o!)];

@@ -37,7 +37,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     private bool _rebroadcastDue;
     private ulong _chainNonce;
     private UInt256? _balance;
+    private DateTimeOffset _balanceReadAt;
     private IGrainTimer? _pollTimer;
+    private IGrainTimer? _flushTimer;
+    private readonly List<TransactionAttempt> _outbox = [];
     private bool _reminderRegistered;
 
     public AccountGrain(IWalletStore store, IChainRegistry chains, IKeyStore keys, TimeProvider time, ILogger<AccountGrain> logger)
@@ -239,6 +242,32 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         }
 
         _reminderRegistered = false;
+    }
+
+    /// <summary>Sends durable attempts in a turn of their own, right after the current one.</summary>
+    private void QueueBroadcast(List<TransactionAttempt> attempts)
+    {
+        if (attempts.Count == 0)
+        {
+            return;
+        }
+
+        _outbox.AddRange(attempts);
+        _flushTimer ??= RegisterGrainTimer(FlushOutboxAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _flushTimer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task FlushOutboxAsync(CancellationToken ct)
+    {
+        if (_outbox.Count == 0)
+        {
+            return;
+        }
+
+        // Queued in nonce order by the sends that produced them.
+        var attempts = _outbox.ToList();
+        _outbox.Clear();
+        await BroadcastAsync(attempts, ct);
     }
 
     /// <summary>Commits one turn's changes; a version conflict drops the activation so the next call reloads.</summary>

@@ -210,16 +210,20 @@ public abstract class LifecycleTests
         await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
             new Dictionary<string, string?> { ["Confirmations"] = "3" });
         var id = await h.SendOkAsync(LifecycleHarness.Transfer(h.Accounts[0], h.Accounts[1]));
-        await h.MineAsync();
-        var mined = await h.WaitForAsync(id, t => Is(t, "mined"), Deadline);
-        var firstBlock = (string)mined["receipt"]!["blockHash"]!;
 
-        await h.Anvil.RequestAsync("anvil_reorg", 1, new JsonArray());
+        // The block that includes it is reorganised away: revert the chain to before that block.
+        var snapshot = (string)(await h.Anvil.RequestAsync("evm_snapshot"))!;
+        await h.MineAsync();
+        await h.WaitForAsync(id, t => Is(t, "mined"), Deadline);
+        Assert.True((bool)(await h.Anvil.RequestAsync("evm_revert", snapshot))!);
         await h.WaitForAsync(id, t => Is(t, "submitted"), Deadline);
 
         var tx = await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline, mine: true);
-        Assert.NotEqual(firstBlock, (string)tx["receipt"]!["blockHash"]!);
+        var steps = tx["history"]!.AsArray().Select(e => (string)e!["status"]!).ToList();
+        var mined = steps.IndexOf("mined");
+        Assert.True(mined >= 0 && steps.IndexOf("submitted", mined) > mined && steps.LastIndexOf("mined") > mined, string.Join(" > ", steps));
         Assert.Contains(tx["history"]!.AsArray(), e => ((string?)e!["detail"])?.Contains("reorg", StringComparison.Ordinal) == true);
+        Assert.Equal("confirmed", steps[^1]);
         Assert.Equal(1UL, await h.NonceAsync(h.Accounts[0]));
     }
 
