@@ -6,8 +6,9 @@ namespace WalletGrains.Grains.Storage;
 
 /// <summary>
 /// <see cref="IWalletStore"/> on a SQLite file (sql/sqlite/0002_wallet.sql; migrate first with
-/// <see cref="WalletSchema"/>). Writes go through one writer thread with group commit; reads use pooled
-/// connections and, in WAL mode, never wait for the writer. Dispose to stop the writer.
+/// <see cref="WalletSchema"/>). Writes go through the process-wide <see cref="SqliteWriter"/> of the file (one
+/// connection and thread with group commit, shared with the runtime's grain state and reminders on the same file);
+/// reads use pooled connections and, in WAL mode, never wait for the writer. Dispose to release the writer.
 /// </summary>
 public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposable
 {
@@ -61,14 +62,13 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id WHERE t.id = $id ORDER BY a.seq;";
 
     private readonly string _readConnectionString;
-    private readonly SqliteWalletWriter _writer;
+    private readonly SqliteWriter _writer;
     private int _disposed;
 
     /// <summary>Opens the store on an existing, migrated database file (the directory is created if missing).</summary>
     public SqliteWalletStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        SqliteNative.EnsureInitialized();
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
         {
@@ -77,21 +77,11 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
                 nameof(connectionString));
         }
 
-        var fullPath = Path.GetFullPath(builder.DataSource);
-        var directory = Path.GetDirectoryName(fullPath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        // Acquiring creates the directory; the key is the file's full path, so every spelling of it shares one writer.
+        _writer = SqliteWriter.Acquire(connectionString);
         builder.Pooling = true;
         _readConnectionString = builder.ToString();
-        builder.Pooling = false;
-        _writer = SqliteWalletWriter.Acquire(fullPath, builder.ToString());
     }
-
-    /// <summary>How long a connection waits for another process's write lock before failing.</summary>
-    internal static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(30);
 
     /// <inheritdoc />
     public Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
@@ -135,7 +125,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return Task.FromException<AccountRecord>(ex);
         }
 
-        return _writer.RunAsync(writer => Commit(writer, plan));
+        return WriteAsync(writer => Commit(writer, plan));
     }
 
     /// <inheritdoc />
@@ -234,7 +224,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return Task.FromException(ex);
         }
 
-        return _writer.RunAsync(writer =>
+        return WriteAsync(writer =>
         {
             var command = writer.Command(InsertApiKeySql, "$id", "$hash", "$role", "$allowed", "$created", "$revoked");
             SqliteWalletWriter.Set(command, 0, row.Id);
@@ -286,7 +276,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
         return rows.Count == 0
             ? Task.FromResult<IReadOnlyList<WalletEvent>>([])
-            : _writer.RunAsync<IReadOnlyList<WalletEvent>>(writer => InsertEvents(writer, rows));
+            : WriteAsync<IReadOnlyList<WalletEvent>>(writer => InsertEvents(writer, rows));
     }
 
     /// <inheritdoc />
@@ -338,7 +328,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return;
         }
 
-        _writer.Release();
+        _writer.Dispose();
         using var connection = new SqliteConnection(_readConnectionString);
         SqliteConnection.ClearPool(connection);
     }
@@ -350,24 +340,11 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Opens a connection with the busy timeout set: another process holding the write lock makes it wait, not fail.</summary>
-    internal static SqliteConnection Open(string connectionString)
-    {
-        var connection = new SqliteConnection(connectionString);
-        try
-        {
-            connection.Open();
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
-            pragma.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    /// <summary>Runs <paramref name="write"/> on the shared writer connection inside a savepoint of the next group transaction; completes after COMMIT.</summary>
+    private Task<T> WriteAsync<T>(Func<SqliteWalletWriter, T> write) =>
+        Volatile.Read(ref _disposed) != 0
+            ? Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWalletStore), "The SQLite wallet store is disposed."))
+            : _writer.WriteAsync(context => write(context.Attachment(static connection => new SqliteWalletWriter(connection))));
 
     /// <summary>One commit inside its savepoint on the writer thread; throwing undoes it (SQLite order = plan order).</summary>
     private static AccountRecord Commit(SqliteWalletWriter writer, WalletWritePlan plan)
@@ -597,7 +574,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         try
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            using var connection = Open(_readConnectionString);
+            using var connection = SqliteWriter.OpenConnection(_readConnectionString);
             return Task.FromResult(read(connection));
         }
         catch (Exception ex)
@@ -605,16 +582,4 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return Task.FromException<T>(ex);
         }
     }
-}
-
-/// <summary>Initialises the bundled SQLite native library once per process.</summary>
-internal static class SqliteNative
-{
-    private static readonly Lazy<bool> Initialized = new(() =>
-    {
-        SQLitePCL.Batteries_V2.Init();
-        return true;
-    });
-
-    public static void EnsureInitialized() => _ = Initialized.Value;
 }

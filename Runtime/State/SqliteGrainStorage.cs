@@ -70,7 +70,7 @@ internal sealed class SqliteGrainStorage : IGrainStorage, IDisposable
     public void Dispose() => _database.Release();
 
     /// <summary>The compare-and-swap: one INSERT (first write) or one UPDATE guarded by the expected version.</summary>
-    private static (bool Ok, long? Version) Swap(SqliteDatabase db, GrainStateKey key, string? json, long? expectedVersion, long now)
+    private static (bool Ok, long? Version) Swap(SqliteCommands db, GrainStateKey key, string? json, long? expectedVersion, long now)
     {
         SqliteCommand command;
         if (expectedVersion is null)

@@ -1,89 +1,31 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace WalletGrains.Runtime;
 
 /// <summary>
-/// One SQLite database file as the runtime uses it: reads on pooled connections, and every write through a single
-/// writer connection that commits concurrent writes together (group commit: one transaction and one fsync per batch,
-/// each write in its own savepoint so one failure does not undo the others). Shared by all silos of the process on
-/// the same file, since SQLite allows one writer at a time anyway.
+/// One SQLite database file as the runtime's storage and reminder table use it: reads on pooled connections, every
+/// write through the process-wide <see cref="SqliteWriter"/> of the file (shared with the wallet store, so the
+/// runtime and the wallet never hold two write connections on one file).
 /// </summary>
 internal sealed class SqliteDatabase
 {
-    /// <summary>Most writes committed in one transaction; bounds the latency one batch adds to the next.</summary>
-    private const int MaxBatch = 256;
-
-    private static readonly Lock RegistryGate = new();
-    private static readonly Dictionary<string, SqliteDatabase> Registry = new(StringComparer.Ordinal);
-
-    private readonly string _registryKey;
+    private readonly SqliteWriter _writer;
     private readonly string _readConnectionString;
-    private readonly string _writeConnectionString;
-    private readonly Channel<IWriteOperation> _writes = Channel.CreateUnbounded<IWriteOperation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Thread _writer;
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private SqliteConnection? _connection;
-    private int _references;
 
-    private SqliteDatabase(string registryKey, string connectionString)
+    private SqliteDatabase(string connectionString)
     {
-        _registryKey = registryKey;
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        builder.Pooling = true;
-        _readConnectionString = builder.ToString();
-        builder.Pooling = false;
-        _writeConnectionString = builder.ToString();
-        _writer = new Thread(WriterLoop) { IsBackground = true, Name = $"sqlite-writer {Path.GetFileName(builder.DataSource)}" };
-        _writer.Start();
+        _writer = SqliteWriter.Acquire(connectionString);
+        _readConnectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = true }.ToString();
     }
 
-    /// <summary>Busy timeout for every connection: another process holding the write lock makes us wait, not fail.</summary>
-    internal static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(30);
+    /// <summary>Opens the database for one storage or reminder table; pair with <see cref="Release"/>.</summary>
+    public static SqliteDatabase Acquire(string connectionString) => new(connectionString);
 
-    /// <summary>Gets the shared database for a connection string; pair with <see cref="Release"/>.</summary>
-    public static SqliteDatabase Acquire(string connectionString)
-    {
-        SqliteSetup.EnsureInitialized();
-        var key = KeyOf(connectionString);
-        lock (RegistryGate)
-        {
-            if (!Registry.TryGetValue(key, out var database))
-            {
-                database = new SqliteDatabase(key, connectionString);
-                Registry.Add(key, database);
-            }
+    public void Release() => _writer.Dispose();
 
-            database._references++;
-            return database;
-        }
-    }
-
-    public void Release()
-    {
-        lock (RegistryGate)
-        {
-            if (--_references > 0)
-            {
-                return;
-            }
-
-            Registry.Remove(_registryKey);
-        }
-
-        _writes.Writer.TryComplete();
-        _writer.Join();
-    }
-
-    /// <summary>Runs <paramref name="operation"/> on the writer connection inside the next group-commit transaction.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteDatabase, T> operation)
-    {
-        var write = new WriteOperation<T>(operation);
-        return _writes.Writer.TryWrite(write)
-            ? write.Task
-            : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteDatabase), $"SQLite database '{_registryKey}' is closed."));
-    }
+    /// <summary>Runs <paramref name="operation"/> on the shared writer connection inside the next group-commit transaction.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteCommands, T> operation) =>
+        _writer.WriteAsync(context => operation(context.Attachment(static connection => new SqliteCommands(connection))));
 
     /// <summary>Runs <paramref name="operation"/> on a pooled read connection.</summary>
     public Task<T> ReadAsync<T>(Func<SqliteConnection, T> operation)
@@ -99,12 +41,21 @@ internal sealed class SqliteDatabase
         }
     }
 
-    /// <summary>A command on the writer connection, prepared once per SQL text; only valid inside a write operation.</summary>
+    /// <summary>Opens a connection with the busy timeout set (used by readers and the migration runner).</summary>
+    internal static SqliteConnection OpenConnection(string connectionString) => SqliteWriter.OpenConnection(connectionString);
+}
+
+/// <summary>The runtime's prepared commands on the writer connection, one per SQL text; valid only inside a write.</summary>
+internal sealed class SqliteCommands(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    /// <summary>The command for <paramref name="sql"/> with its parameters cleared for the caller to add.</summary>
     public SqliteCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
-            command = _connection!.CreateCommand();
+            command = connection.CreateCommand();
             command.CommandText = sql;
             _commands.Add(sql, command);
         }
@@ -113,106 +64,7 @@ internal sealed class SqliteDatabase
         return command;
     }
 
-    /// <summary>Opens a connection with the busy timeout set (used by readers and the migration runner).</summary>
-    internal static SqliteConnection OpenConnection(string connectionString)
-    {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
-
-    private static string KeyOf(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        var source = builder.DataSource;
-        if (string.IsNullOrEmpty(source) || source == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            return connectionString;
-        }
-
-        var full = Path.GetFullPath(source);
-        var directory = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        return full;
-    }
-
-    private void WriterLoop()
-    {
-        var reader = _writes.Reader;
-        var batch = new List<IWriteOperation>(MaxBatch);
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            while (batch.Count < MaxBatch && reader.TryRead(out var write))
-            {
-                batch.Add(write);
-            }
-
-            CommitBatch(batch);
-            batch.Clear();
-        }
-
-        CloseConnection();
-    }
-
-    private void CommitBatch(List<IWriteOperation> batch)
-    {
-        try
-        {
-            if (_connection is null)
-            {
-                _connection = OpenConnection(_writeConnectionString);
-                Execute("PRAGMA journal_mode = WAL;");
-
-                // FULL: a write acknowledged to a grain survives power loss, not only a process crash (invariant 2).
-                Execute("PRAGMA synchronous = FULL;");
-            }
-
-            Execute("BEGIN IMMEDIATE;");
-            foreach (var write in batch)
-            {
-                Execute("SAVEPOINT write_op;");
-                try
-                {
-                    write.Run(this);
-                    Execute("RELEASE write_op;");
-                }
-                catch (Exception ex)
-                {
-                    write.Fail(ex);
-                    Execute("ROLLBACK TO write_op;");
-                    Execute("RELEASE write_op;");
-                }
-            }
-
-            Execute("COMMIT;");
-        }
-        catch (Exception ex)
-        {
-            // The transaction is lost: every write of the batch fails (one that failed on its own keeps its error).
-            foreach (var write in batch)
-            {
-                write.Fail(ex);
-            }
-
-            CloseConnection();
-        }
-
-        foreach (var write in batch)
-        {
-            write.Complete();
-        }
-    }
-
-    private void Execute(string sql) => Command(sql).ExecuteNonQuery();
-
-    private void CloseConnection()
+    public void Dispose()
     {
         foreach (var command in _commands.Values)
         {
@@ -220,42 +72,6 @@ internal sealed class SqliteDatabase
         }
 
         _commands.Clear();
-        _connection?.Dispose();
-        _connection = null;
-    }
-
-    private interface IWriteOperation
-    {
-        void Run(SqliteDatabase database);
-
-        void Fail(Exception exception);
-
-        void Complete();
-    }
-
-    private sealed class WriteOperation<T>(Func<SqliteDatabase, T> operation) : IWriteOperation
-    {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private Exception? _error;
-
-        public Task<T> Task => _completion.Task;
-
-        public void Run(SqliteDatabase database) => _result = operation(database);
-
-        public void Fail(Exception exception) => _error ??= exception;
-
-        public void Complete()
-        {
-            if (_error is not null)
-            {
-                _completion.TrySetException(_error);
-            }
-            else
-            {
-                _completion.TrySetResult(_result!);
-            }
-        }
     }
 }
 

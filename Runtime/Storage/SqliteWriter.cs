@@ -1,0 +1,367 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace WalletGrains.Runtime;
+
+/// <summary>
+/// A lease on the one write path to a SQLite database file in this process, shared by the runtime (grain state,
+/// reminders) and the wallet store. SQLite admits one writer per file, and the bundled SQLite (3.35.5, built
+/// without usleep) makes a second writer connection wait in whole-second steps of its busy handler; so every write
+/// to a file goes through one connection on one thread. Work items queued meanwhile share one transaction (group
+/// commit: BEGIN IMMEDIATE … COMMIT, one fsync), each in its own savepoint so a failing item is undone alone.
+/// Files are told apart by the full path of their Data Source. Two processes writing one file still contend
+/// through SQLite's busy handler: one silo process per SQLite file is the supported deployment.
+/// Dispose the lease once; the last lease on a file stops its writer after the queued work.
+/// </summary>
+public sealed class SqliteWriter : IDisposable
+{
+    private readonly FileWriter _writer;
+    private int _disposed;
+
+    private SqliteWriter(FileWriter writer) => _writer = writer;
+
+    /// <summary>How long a connection waits for another process's write lock before failing.</summary>
+    public static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The registry key: the full path of the Data Source, or the whole connection string for an in-memory database.</summary>
+    public string DatabaseKey => _writer.Key;
+
+    /// <summary>
+    /// A lease on the writer of <paramref name="connectionString"/>'s database file (its directory is created if
+    /// missing). The first lease on a file opens the writer connection with its connection string (pooling off).
+    /// </summary>
+    public static SqliteWriter Acquire(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        return new SqliteWriter(FileWriter.Acquire(connectionString));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer thread inside a savepoint of the next group transaction and
+    /// completes after COMMIT with its result, or with the exception it threw (its changes rolled back), or with the
+    /// error that lost the whole transaction. <paramref name="work"/> must not begin, commit or roll back
+    /// transactions itself, and must not wait on other writes (it runs on the only writer thread).
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return Volatile.Read(ref _disposed) != 0
+            ? Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter), $"This lease on the SQLite writer of '{_writer.Key}' is disposed."))
+            : _writer.Enqueue(work);
+    }
+
+    /// <summary>Releases the lease; the last one on a file waits for the queued work, then closes the writer connection.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Opens a connection with <see cref="BusyTimeout"/> set, so another process's write lock makes it wait, not fail.</summary>
+    public static SqliteConnection OpenConnection(string connectionString)
+    {
+        SqliteSetup.EnsureInitialized();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The writer key of a connection string: the full path of its Data Source (whose directory is created), or the string itself in memory.</summary>
+    internal static string KeyOf(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var source = builder.DataSource;
+        if (IsInMemory(builder))
+        {
+            return connectionString;
+        }
+
+        var full = Path.GetFullPath(source);
+        var directory = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return full;
+    }
+
+    internal static bool IsInMemory(SqliteConnectionStringBuilder builder) =>
+        string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory;
+
+    /// <summary>The writer thread and connection of one file, shared by every lease on it.</summary>
+    private sealed class FileWriter
+    {
+        /// <summary>Most work items per transaction; bounds the latency one group adds to the next.</summary>
+        private const int MaxGroup = 128;
+
+        private static readonly Lock RegistryGate = new();
+        private static readonly Dictionary<string, FileWriter> Registry = new(StringComparer.Ordinal);
+
+        private readonly string _connectionString;
+        private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Thread _thread;
+        private readonly SqliteWriteContext _context = new();
+        private int _references;
+
+        private FileWriter(string key, string connectionString)
+        {
+            Key = key;
+            _connectionString = connectionString;
+            _thread = new Thread(Loop) { IsBackground = true, Name = $"sqlite-writer {Path.GetFileName(key)}" };
+            _thread.Start();
+        }
+
+        public string Key { get; }
+
+        public static FileWriter Acquire(string connectionString)
+        {
+            SqliteSetup.EnsureInitialized();
+            var key = KeyOf(connectionString);
+            lock (RegistryGate)
+            {
+                if (!Registry.TryGetValue(key, out var writer))
+                {
+                    var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = false };
+                    if (!IsInMemory(builder))
+                    {
+                        // The writer outlives its first acquirer; a later change of working directory must not move it.
+                        builder.DataSource = key;
+                    }
+
+                    writer = new FileWriter(key, builder.ToString());
+                    Registry.Add(key, writer);
+                }
+
+                writer._references++;
+                return writer;
+            }
+        }
+
+        public Task<T> Enqueue<T>(Func<SqliteWriteContext, T> work)
+        {
+            var item = new Work<T>(work);
+            return _queue.Writer.TryWrite(item)
+                ? item.Task
+                : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWriter), $"The SQLite writer of '{Key}' is closed."));
+        }
+
+        public void Release()
+        {
+            lock (RegistryGate)
+            {
+                if (--_references > 0)
+                {
+                    return;
+                }
+
+                Registry.Remove(Key);
+            }
+
+            _queue.Writer.TryComplete();
+            if (Thread.CurrentThread != _thread)
+            {
+                _thread.Join();
+            }
+        }
+
+        private void Loop()
+        {
+            var group = new List<IWork>(MaxGroup);
+            var reader = _queue.Reader;
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (group.Count < MaxGroup && reader.TryRead(out var work))
+                {
+                    group.Add(work);
+                }
+
+                CommitGroup(group);
+                group.Clear();
+            }
+
+            _context.Close();
+        }
+
+        private void CommitGroup(List<IWork> group)
+        {
+            try
+            {
+                if (_context.ConnectionOrNull is null)
+                {
+                    Open();
+                }
+
+                _context.Execute("BEGIN IMMEDIATE;");
+                foreach (var work in group)
+                {
+                    _context.Execute("SAVEPOINT write_work;");
+                    try
+                    {
+                        work.Run(_context);
+                        _context.Execute("RELEASE write_work;");
+                    }
+                    catch (Exception ex)
+                    {
+                        work.Fail(ex);
+                        _context.Execute("ROLLBACK TO write_work;");
+                        _context.Execute("RELEASE write_work;");
+                    }
+                }
+
+                _context.Execute("COMMIT;");
+            }
+            catch (Exception ex)
+            {
+                // The group transaction is lost: every item fails (one that failed on its own keeps its own error).
+                foreach (var work in group)
+                {
+                    work.Fail(ex);
+                }
+
+                _context.Close();
+            }
+
+            foreach (var work in group)
+            {
+                work.Complete();
+            }
+        }
+
+        private void Open()
+        {
+            _context.Open(OpenConnection(_connectionString));
+
+            // WAL: readers on pooled connections never wait for the writer. FULL: a write acknowledged to a grain
+            // survives power loss, not only a process crash (invariant 2).
+            _context.Execute("PRAGMA journal_mode = WAL;");
+            _context.Execute("PRAGMA synchronous = FULL;");
+
+            // 32 MiB of page cache (default 2 MiB): the wallet's id and hash indexes take random inserts, and a commit
+            // of 100 transactions touches a few hundred index pages; keeping them cached halves the commit time.
+            _context.Execute("PRAGMA cache_size = -32768;");
+
+            // Declared foreign keys are enforced, as on PostgreSQL (a no-op inside a transaction, hence here).
+            _context.Execute("PRAGMA foreign_keys = ON;");
+        }
+    }
+
+    private interface IWork
+    {
+        void Run(SqliteWriteContext context);
+
+        void Fail(Exception exception);
+
+        void Complete();
+    }
+
+    private sealed class Work<T>(Func<SqliteWriteContext, T> work) : IWork
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Task => _completion.Task;
+
+        public void Run(SqliteWriteContext context) => _result = work(context);
+
+        public void Fail(Exception exception) => _error ??= exception;
+
+        public void Complete()
+        {
+            if (_error is not null)
+            {
+                _completion.TrySetException(_error);
+            }
+            else
+            {
+                _completion.TrySetResult(_result!);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The writer connection as a work item of <see cref="SqliteWriter.WriteAsync{T}"/> sees it; valid only while that
+/// item runs. Users keep their prepared commands in a per-connection attachment, dropped when the connection closes.
+/// </summary>
+public sealed class SqliteWriteContext
+{
+    private readonly Dictionary<Type, IDisposable> _attachments = [];
+    private readonly Dictionary<string, SqliteCommand> _control = new(StringComparer.Ordinal);
+    private SqliteConnection? _connection;
+
+    internal SqliteWriteContext()
+    {
+    }
+
+    /// <summary>The writer connection, inside the group transaction and the item's savepoint.</summary>
+    public SqliteConnection Connection => _connection ?? throw new InvalidOperationException("The SQLite writer connection is not open outside a write.");
+
+    /// <summary>
+    /// The caller's state of type <typeparamref name="T"/> for this connection (typically prepared commands),
+    /// created by <paramref name="create"/> on first use and disposed when the connection closes (after an error
+    /// that lost a transaction, or when the writer stops).
+    /// </summary>
+    public T Attachment<T>(Func<SqliteConnection, T> create)
+        where T : class, IDisposable
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (_attachments.TryGetValue(typeof(T), out var existing))
+        {
+            return (T)existing;
+        }
+
+        var created = create(Connection);
+        _attachments.Add(typeof(T), created);
+        return created;
+    }
+
+    internal SqliteConnection? ConnectionOrNull => _connection;
+
+    internal void Open(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Runs transaction control and pragmas on prepared commands of their own, apart from any attachment.</summary>
+    internal void Execute(string sql)
+    {
+        if (!_control.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _control.Add(sql, command);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    internal void Close()
+    {
+        foreach (var attachment in _attachments.Values)
+        {
+            attachment.Dispose();
+        }
+
+        foreach (var command in _control.Values)
+        {
+            command.Dispose();
+        }
+
+        _attachments.Clear();
+        _control.Clear();
+        _connection?.Dispose();
+        _connection = null;
+    }
+}
