@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WalletGrains.Api;
+using WalletGrains.Api.Dashboard;
 using WalletGrains.Grains.Chains;
 using WalletGrains.Grains.Keys;
 using WalletGrains.Grains.Sending;
@@ -54,6 +55,7 @@ public static partial class WalletHost
         builder.Services.AddSingleton<ISendGateway, SendGateway>();
         builder.Services.AddHostedService<WalletGrains.Grains.Accounts.PendingAccountsResumer>();
         builder.Services.AddWalletApi(builder.Configuration);
+        builder.Services.AddWalletDashboard();
         return builder;
     }
 
@@ -64,6 +66,7 @@ public static partial class WalletHost
         var app = builder.Build();
         app.UseWalletApi();
         app.MapWalletApi();
+        app.MapDashboard();
         return app;
     }
 

@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
 ensure_native
-apt_install postgresql
+apt_install postgresql chromium
 ensure_tools
 
 pg_state=""

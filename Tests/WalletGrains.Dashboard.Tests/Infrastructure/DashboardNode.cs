@@ -12,9 +12,8 @@ using WalletGrains.Testing;
 namespace WalletGrains.Dashboard.Tests.Infrastructure;
 
 /// <summary>
-/// One real silo host (the executable's composition, plus the dashboard as the lead wires it:
-/// <c>AddWalletDashboard</c> in the builder, <c>MapDashboard</c> after <see cref="WalletHost.Build"/>) on a
-/// free loopback port, in a chosen environment.
+/// One real silo host (the executable's composition, dashboard included) on a free loopback port, in a
+/// chosen environment.
 /// </summary>
 public sealed class DashboardNode : IAsyncDisposable
 {
@@ -51,10 +50,8 @@ public sealed class DashboardNode : IAsyncDisposable
             b.Configuration.AddInMemoryCollection(settings);
             b.WebHost.UseUrls(url.ToString());
             b.Logging.SetMinimumLevel(LogLevel.Warning);
-            b.Services.AddWalletDashboard();
         });
         var app = WalletHost.Build(builder);
-        app.MapDashboard();
         await app.StartAsync();
         return new DashboardNode(app, url);
     }
