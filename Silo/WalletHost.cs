@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WalletGrains.Api;
 using WalletGrains.Api.Dashboard;
+using WalletGrains.Api.Operations;
 using WalletGrains.Grains.Chains;
 using WalletGrains.Grains.Keys;
 using WalletGrains.Grains.Sending;
@@ -56,6 +57,7 @@ public static partial class WalletHost
         builder.Services.AddHostedService<WalletGrains.Grains.Accounts.PendingAccountsResumer>();
         builder.Services.AddWalletApi(builder.Configuration);
         builder.Services.AddWalletDashboard();
+        builder.Services.AddWalletOperations(builder.Configuration);
         return builder;
     }
 
@@ -67,6 +69,7 @@ public static partial class WalletHost
         app.UseWalletApi();
         app.MapWalletApi();
         app.MapDashboard();
+        app.MapWalletOperations();
         return app;
     }
 

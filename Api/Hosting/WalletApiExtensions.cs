@@ -99,9 +99,9 @@ public static class WalletApiExtensions
             .Build();
         endpoints.Map("/docs/{**path}", docs).WithName("Docs").ExcludeFromDescription().AllowAnonymous().DisableRateLimiting();
 
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = Operations.HealthResponseWriter.WriteAsync })
             .WithName("HealthLive").ExcludeFromDescription().AllowAnonymous().DisableRateLimiting();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = Operations.HealthResponseWriter.WriteAsync })
             .WithName("HealthReady").ExcludeFromDescription().AllowAnonymous().DisableRateLimiting();
         return endpoints;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WalletGrains.Ethereum.Rpc;
+using WalletGrains.Grains.Telemetry;
 
 namespace WalletGrains.Grains.Chains;
 
@@ -19,6 +20,7 @@ namespace WalletGrains.Grains.Chains;
 public sealed class ChainRegistry : IChainRegistry, IDisposable
 {
     private readonly Func<HttpMessageHandler> _createTransport;
+    private readonly WalletMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly List<(ChainContext Context, HttpClient Http)> _chains = [];
     private readonly Dictionary<ulong, ChainContext> _byId = [];
@@ -26,7 +28,9 @@ public sealed class ChainRegistry : IChainRegistry, IDisposable
     /// <summary>
     /// Builds a context per configured chain. <paramref name="createTransport"/> (default: a pooled
     /// <see cref="SocketsHttpHandler"/>) is called for each HTTP client this registry creates, and the
-    /// handler it returns is disposed with that client; tests use it to observe or fake traffic.
+    /// handler it returns is disposed with that client; tests use it to observe or fake traffic. With
+    /// <paramref name="metrics"/>, each transport is wrapped in an <see cref="RpcMetricsHandler"/> (inside the
+    /// failover handler, so every attempt on every URL is measured).
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid (see <see cref="WalletOptionsValidator"/>).</exception>
     public ChainRegistry(
@@ -34,7 +38,8 @@ public sealed class ChainRegistry : IChainRegistry, IDisposable
         TimeProvider time,
         ILoggerFactory? loggerFactory = null,
         Func<HttpMessageHandler>? createTransport = null,
-        FeeEstimatorOptions? feeOptions = null)
+        FeeEstimatorOptions? feeOptions = null,
+        WalletMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -47,12 +52,13 @@ public sealed class ChainRegistry : IChainRegistry, IDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<ChainRegistry>();
         _createTransport = createTransport ?? CreateDefaultTransport;
+        _metrics = metrics;
         try
         {
             foreach (var chain in options.Chains)
             {
                 var urls = chain.RpcUrls.Select(u => new Uri(u, UriKind.Absolute)).ToList();
-                HttpMessageHandler handler = _createTransport();
+                var handler = CreateTransport(chain.ChainId);
                 var timeout = chain.RpcTimeout;
                 if (urls.Count > 1)
                 {
@@ -171,10 +177,13 @@ public sealed class ChainRegistry : IChainRegistry, IDisposable
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
 
+    private HttpMessageHandler CreateTransport(ulong chainId) =>
+        _metrics is null ? _createTransport() : new RpcMetricsHandler(_metrics, chainId, _createTransport());
+
     private async Task<(ulong ChainId, Exception? Error)> AskChainIdAsync(ChainOptions chain, string url, CancellationToken cancellationToken)
     {
         // A client straight to this URL (no failover), so each endpoint answers for itself.
-        using var http = CreateHttpClient(_createTransport());
+        using var http = CreateHttpClient(CreateTransport(chain.ChainId));
         using var rpc = new EthRpcClient(http, new RpcClientOptions(new Uri(url, UriKind.Absolute)) { Timeout = chain.RpcTimeout });
         try
         {

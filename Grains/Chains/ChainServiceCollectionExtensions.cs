@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using WalletGrains.Grains.Telemetry;
 
 namespace WalletGrains.Grains.Chains;
 
@@ -16,7 +17,8 @@ public static class ChainServiceCollectionExtensions
     /// <see cref="WalletOptionsValidator"/> run at start, and registers <see cref="TimeProvider.System"/>
     /// (unless a TimeProvider is already registered), <see cref="ChainRegistry"/> as a disposable singleton
     /// also served as <see cref="IChainRegistry"/>, and a hosted service that runs
-    /// <see cref="ChainRegistry.VerifyAsync"/> at start, so a wrong or dead endpoint stops the host.
+    /// <see cref="ChainRegistry.VerifyAsync"/> at start, so a wrong or dead endpoint stops the host. When a
+    /// <see cref="WalletMetrics"/> is registered, every RPC call is measured (<see cref="RpcMetricsHandler"/>).
     /// </summary>
     public static IServiceCollection AddWalletChains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,7 +30,8 @@ public static class ChainServiceCollectionExtensions
         services.TryAddSingleton(sp => new ChainRegistry(
             sp.GetRequiredService<IOptions<WalletOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            metrics: sp.GetService<WalletMetrics>()));
         services.TryAddSingleton<IChainRegistry>(sp => sp.GetRequiredService<ChainRegistry>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ChainVerificationService>());
         return services;

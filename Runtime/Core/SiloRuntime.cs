@@ -99,6 +99,7 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
 
         // Calls are accepted only now that the schema exists.
         _state = Running;
+        GrainRuntimeMetrics.SiloStarted(this);
         Reminders?.Start();
         Log.SiloStarted(Logger, Options.SiloName);
     }
@@ -111,6 +112,7 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
         }
 
         Log.SiloStopping(Logger, Options.SiloName, _directory.Count);
+        GrainRuntimeMetrics.SiloStopped(this);
         await _stopping.CancelAsync();
         if (Reminders is not null)
         {
@@ -147,6 +149,7 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
 
     public void Dispose()
     {
+        GrainRuntimeMetrics.SiloStopped(this);
         _sweeper?.Dispose();
         _collector?.Dispose();
         Reminders?.Dispose();
@@ -252,6 +255,9 @@ internal sealed class SiloRuntime : ISiloIntrospection, IDisposable
             .ToList();
         return new SiloSnapshot(Options.SiloName, Time.GetUtcNow(), _directory.Count, types, Reminders?.Snapshot());
     }
+
+    /// <summary>The per-type statistics (for metrics collection).</summary>
+    internal ICollection<GrainTypeStatistics> TypeStatistics => _statistics.Values;
 
     /// <summary>The activations currently in the directory (for tests and diagnostics).</summary>
     internal ICollection<Activation> Activations => _directory.Values;

@@ -16,11 +16,13 @@ internal sealed class GrainTypeStatistics
     private readonly Stripe[] _stripes;
     private readonly int _mask;
     private readonly double _microsecondsPerUnit;
+    private readonly KeyValuePair<string, object?> _typeTag;
     private int _activations;
 
     public GrainTypeStatistics(string grainType, long timestampFrequency)
     {
         GrainType = grainType;
+        _typeTag = new KeyValuePair<string, object?>(GrainRuntimeMetrics.TypeTag, grainType);
         _microsecondsPerUnit = 1_000_000.0 / timestampFrequency;
         var count = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, Environment.ProcessorCount));
         _stripes = new Stripe[count];
@@ -50,6 +52,22 @@ internal sealed class GrainTypeStatistics
 
         Interlocked.Add(ref stripe.TotalMicroseconds, micros);
         Interlocked.Increment(ref stripe.Histogram[BucketOf(micros)]);
+
+        // One record per call; the instrument checks for listeners first, so it is nearly free without one.
+        GrainRuntimeMetrics.CallDuration.Record(micros / 1_000_000.0, _typeTag);
+    }
+
+    /// <summary>Cumulative counters only (no percentile), for metrics collection.</summary>
+    public GrainTypeTotals Totals()
+    {
+        long calls = 0, failures = 0;
+        foreach (var stripe in _stripes)
+        {
+            calls += Volatile.Read(ref stripe.Calls);
+            failures += Volatile.Read(ref stripe.Failures);
+        }
+
+        return new GrainTypeTotals(calls, failures, Volatile.Read(ref _activations));
     }
 
     public GrainTypeSnapshot Snapshot(int mailboxDepth)
@@ -132,3 +150,6 @@ internal sealed class GrainTypeStatistics
         public long TotalMicroseconds;
     }
 }
+
+/// <summary>Cumulative call counters and live activations of one grain type.</summary>
+internal readonly record struct GrainTypeTotals(long Calls, long Failures, long Activations);
