@@ -8,6 +8,7 @@ using WalletGrains.Grains.Chains;
 using WalletGrains.Grains.Keys;
 using WalletGrains.Grains.Resources;
 using WalletGrains.Grains.Storage;
+using WalletGrains.Grains.Telemetry;
 using WalletGrains.Runtime;
 
 namespace WalletGrains.Grains.Accounts;
@@ -26,6 +27,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     private readonly IKeyStore _keys;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountGrain> _logger;
+    private readonly WalletMetrics? _metrics;
 
     /// <summary>Non-terminal transactions in nonce order (a failed one may share a nonce with its successor).</summary>
     private readonly List<WalletTransaction> _live = [];
@@ -43,8 +45,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     private readonly List<TransactionAttempt> _outbox = [];
     private bool _reminderRegistered;
 
-    public AccountGrain(IWalletStore store, IChainRegistry chains, IKeyStore keys, TimeProvider time, ILogger<AccountGrain> logger)
+    public AccountGrain(IWalletStore store, IChainRegistry chains, IKeyStore keys, TimeProvider time, ILogger<AccountGrain> logger, WalletMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _chains = chains;
         _keys = keys;
@@ -299,6 +302,36 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             DeactivateOnIdle();
             throw;
         }
+
+        RecordMetrics(changes);
+    }
+
+    private void RecordMetrics(AccountChanges changes)
+    {
+        if (_metrics is null)
+        {
+            return;
+        }
+
+        foreach (var tx in changes.Inserted.Where(t => t.Status == TransactionStatus.Queued))
+        {
+            _metrics.TransactionStatusChanged(_chain.ChainId, TransactionStatus.Queued);
+        }
+
+        foreach (var (type, tx) in changes.Events)
+        {
+            if (type == WalletEventTypes.TransactionFeeBumped)
+            {
+                _metrics.FeeBumped(_chain.ChainId);
+            }
+            else
+            {
+                _metrics.TransactionStatusChanged(_chain.ChainId, tx.Status);
+            }
+        }
+
+        var pending = _live.Where(t => !t.IsTerminal && t.Status is TransactionStatus.Submitted or TransactionStatus.Mined).ToList();
+        _metrics.ReportAccount(_chain.ChainId, _address, pending.Count, pending.Count == 0 ? null : pending.Min(t => t.CreatedAt));
     }
 
     /// <summary>Signs a replacement at the transaction's nonce: a fee bump of the same call, or a cancel (zero-value self-transfer).</summary>

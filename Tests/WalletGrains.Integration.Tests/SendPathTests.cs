@@ -128,6 +128,15 @@ public abstract class SendPathTests<TFixture>(TFixture fixture) where TFixture :
         }
 
         Assert.Equal(baseNonce + 50, await ChainNonceAsync(from));
+
+        // The operations view saw the same: /metrics counts the confirmations and the RPC traffic.
+        var metrics = await Node.Http.GetStringAsync("metrics", Ct);
+        var confirmed = metrics.Split('\n')
+            .Where(l => l.StartsWith("wallet_transactions_total{", StringComparison.Ordinal) && l.Contains("status=\"confirmed\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        Assert.True(confirmed >= 50, metrics);
+        Assert.Contains("wallet_rpc_requests_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("grain_calls_total{", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
