@@ -36,12 +36,32 @@ public sealed partial class AccountGrain
             return;
         }
 
-        var pending = _live.Where(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined).ToList();
+        // First the account's nonces: a transaction whose nonce the chain has not reached cannot be
+        // mined yet, so receipts are looked up only for nonces below the chain's count (every attempt
+        // of each, invariant 3) and for mined ones that may yet be reorganised away.
+        var heads = new RpcBatch();
+        var head = heads.Add(EthRequests.BlockNumber());
+        var latestNonce = heads.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Latest));
+        var pendingNonce = heads.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Pending));
+        var balance = heads.Add(EthRequests.GetBalance(_address, BlockParameter.Latest));
+        try
+        {
+            await _chain.Rpc.SendBatchAsync(heads, cancellationToken: ct);
+        }
+        catch (RpcException e)
+        {
+            LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
+            return;
+        }
+
+        if (!head.TryGetValue(out var headBlock) || !latestNonce.TryGetValue(out var chainLatest))
+        {
+            LogPollFailed(_logger, _chain.ChainId, _address, head.Error?.Message ?? latestNonce.Error?.Message ?? "no head");
+            return;
+        }
+
+        var pending = _live.Where(t => t.Status == TransactionStatus.Mined || (t.Status == TransactionStatus.Submitted && t.Nonce < chainLatest)).ToList();
         var batch = new RpcBatch();
-        var head = batch.Add(EthRequests.BlockNumber());
-        var latestNonce = batch.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Latest));
-        var pendingNonce = batch.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Pending));
-        var balance = batch.Add(EthRequests.GetBalance(_address, BlockParameter.Latest));
         var receipts = new List<(WalletTransaction Tx, TransactionAttempt Attempt, RpcBatchItem<RpcReceipt?> Item)>();
         foreach (var tx in pending)
         {
@@ -54,20 +74,17 @@ public sealed partial class AccountGrain
             }
         }
 
-        try
+        if (batch.Count > 0)
         {
-            await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
-        }
-        catch (RpcException e)
-        {
-            LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
-            return;
-        }
-
-        if (!head.TryGetValue(out var headBlock) || !latestNonce.TryGetValue(out var chainLatest))
-        {
-            LogPollFailed(_logger, _chain.ChainId, _address, head.Error?.Message ?? latestNonce.Error?.Message ?? "no head");
-            return;
+            try
+            {
+                await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
+            }
+            catch (RpcException e)
+            {
+                LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
+                return;
+            }
         }
 
         _chainNonce = chainLatest;
