@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Npgsql;
 using WalletGrains.Ethereum.Keys;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Testing;
@@ -22,8 +21,7 @@ public abstract class CrashFixture : IAsyncLifetime
 
     private const int AccountCount = 4;
 
-    private string? _tempDirectory;
-    private PostgresTestServer? _postgres;
+    private TestStorage? _storage;
 
     protected abstract StorageKind Kind { get; }
 
@@ -44,7 +42,8 @@ public abstract class CrashFixture : IAsyncLifetime
             await Anvil.RequestAsync("anvil_setBalance", account.ToLowerHex(), "0x" + (Wei.WeiPerEther * 1000UL).ToBigInteger().ToString("x", CultureInfo.InvariantCulture));
         }
 
-        var (provider, connectionString) = await CreateStorageAsync();
+        _storage = await TestStorage.CreateAsync(Kind, "crash");
+        var (provider, connectionString) = (_storage.Provider, _storage.ConnectionString);
         Environment = new Dictionary<string, string>
         {
             ["Wallet__Storage__Provider"] = provider,
@@ -66,26 +65,6 @@ public abstract class CrashFixture : IAsyncLifetime
         };
     }
 
-    private async Task<(string Provider, string ConnectionString)> CreateStorageAsync()
-    {
-        if (Kind == StorageKind.Sqlite)
-        {
-            _tempDirectory = Directory.CreateTempSubdirectory("walletgrains-crash-").FullName;
-            return ("sqlite", $"Data Source={Path.Combine(_tempDirectory, "wallet.db")}");
-        }
-
-        _postgres = await PostgresTestServer.StartAsync();
-        var name = "wallet_crash_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(_postgres.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return ("postgres", _postgres.ForDatabase(name));
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (Anvil is not null)
@@ -93,22 +72,9 @@ public abstract class CrashFixture : IAsyncLifetime
             await Anvil.DisposeAsync();
         }
 
-        NpgsqlConnection.ClearAllPools();
-        if (_postgres is not null)
+        if (_storage is not null)
         {
-            await _postgres.DisposeAsync();
-        }
-
-        if (_tempDirectory is not null)
-        {
-            try
-            {
-                Directory.Delete(_tempDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the temp folder's own clean-up.
-            }
+            await _storage.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using WalletGrains.Ethereum.Hex;
 using WalletGrains.Ethereum.Keys;
 using WalletGrains.Ethereum.Model;
@@ -16,19 +15,17 @@ namespace WalletGrains.Integration.Tests;
 /// </summary>
 public sealed class LifecycleHarness : IAsyncDisposable
 {
-    private readonly PostgresTestServer? _postgres;
-    private readonly string? _tempDirectory;
+    private readonly TestStorage _storage;
     private readonly Bip39Mnemonic _mnemonic;
 
-    private LifecycleHarness(AnvilProcess anvil, WalletNode node, IReadOnlyDictionary<string, string?> settings, IReadOnlyList<Address> accounts, Bip39Mnemonic mnemonic, PostgresTestServer? postgres, string? tempDirectory)
+    private LifecycleHarness(AnvilProcess anvil, WalletNode node, IReadOnlyDictionary<string, string?> settings, IReadOnlyList<Address> accounts, Bip39Mnemonic mnemonic, TestStorage storage)
     {
         Anvil = anvil;
         Node = node;
         Settings = settings;
         Accounts = accounts;
         _mnemonic = mnemonic;
-        _postgres = postgres;
-        _tempDirectory = tempDirectory;
+        _storage = storage;
     }
 
     public AnvilProcess Anvil { get; }
@@ -52,27 +49,8 @@ public sealed class LifecycleHarness : IAsyncDisposable
             await anvil.RequestAsync("anvil_setBalance", a.ToLowerHex(), Quantity(Wei.WeiPerEther * 1000UL));
         }
 
-        PostgresTestServer? postgres = null;
-        string? temp = null;
-        string provider, connectionString;
-        if (kind == StorageKind.Sqlite)
-        {
-            temp = Directory.CreateTempSubdirectory("walletgrains-life-").FullName;
-            (provider, connectionString) = ("sqlite", $"Data Source={Path.Combine(temp, "wallet.db")}");
-        }
-        else
-        {
-            postgres = await PostgresTestServer.StartAsync();
-            var name = "wallet_life_" + Guid.NewGuid().ToString("N");
-            await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
-            {
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-                await command.ExecuteNonQueryAsync();
-            }
-
-            (provider, connectionString) = ("postgres", postgres.ForDatabase(name));
-        }
+        var storage = await TestStorage.CreateAsync(kind, "life");
+        var (provider, connectionString) = (storage.Provider, storage.ConnectionString);
 
         var settings = new Dictionary<string, string?>
         {
@@ -92,7 +70,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
         }
 
         var node = await WalletNode.StartAsync(settings);
-        return new LifecycleHarness(anvil, node, settings, addresses, mnemonic, postgres, temp);
+        return new LifecycleHarness(anvil, node, settings, addresses, mnemonic, storage);
     }
 
     /// <summary>The private key of a custodied account, for tests that act outside the service (an external signer).</summary>
@@ -205,22 +183,6 @@ public sealed class LifecycleHarness : IAsyncDisposable
     {
         await Node.DisposeAsync();
         await Anvil.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        if (_tempDirectory is not null)
-        {
-            try
-            {
-                Directory.Delete(_tempDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the temp folder's own cleanup.
-            }
-        }
+        await _storage.DisposeAsync();
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Npgsql;
 using WalletGrains.Ethereum.Keys;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Testing;
@@ -22,8 +21,7 @@ public abstract class ServiceFixture : IAsyncLifetime
 {
     public const int AccountCount = 24;
 
-    private readonly List<string> _tempDirectories = [];
-    private PostgresTestServer? _postgres;
+    private TestStorage? _storage;
     private int _nextAccount;
 
     protected abstract StorageKind Kind { get; }
@@ -49,7 +47,8 @@ public abstract class ServiceFixture : IAsyncLifetime
             await Anvil.RequestAsync("anvil_setBalance", account.ToLowerHex(), "0x" + (Wei.WeiPerEther * 1000UL).ToBigInteger().ToString("x", CultureInfo.InvariantCulture));
         }
 
-        var (provider, connectionString) = await CreateStorageAsync();
+        _storage = await TestStorage.CreateAsync(Kind, "it");
+        var (provider, connectionString) = (_storage.Provider, _storage.ConnectionString);
         Settings = new Dictionary<string, string?>
         {
             ["Wallet:Storage:Provider"] = provider,
@@ -81,27 +80,6 @@ public abstract class ServiceFixture : IAsyncLifetime
         Node = await WalletNode.StartAsync(Settings);
     }
 
-    private async Task<(string Provider, string ConnectionString)> CreateStorageAsync()
-    {
-        if (Kind == StorageKind.Sqlite)
-        {
-            var dir = Directory.CreateTempSubdirectory("walletgrains-it-").FullName;
-            _tempDirectories.Add(dir);
-            return ("sqlite", $"Data Source={Path.Combine(dir, "wallet.db")}");
-        }
-
-        _postgres = await PostgresTestServer.StartAsync();
-        var name = "wallet_it_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(_postgres.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return ("postgres", _postgres.ForDatabase(name));
-    }
-
     public virtual async ValueTask DisposeAsync()
     {
         if (Node is not null)
@@ -114,22 +92,9 @@ public abstract class ServiceFixture : IAsyncLifetime
             await Anvil.DisposeAsync();
         }
 
-        NpgsqlConnection.ClearAllPools();
-        if (_postgres is not null)
+        if (_storage is not null)
         {
-            await _postgres.DisposeAsync();
-        }
-
-        foreach (var dir in _tempDirectories)
-        {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still open by a pool is cleaned with the temp folder.
-            }
+            await _storage.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);
