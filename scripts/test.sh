@@ -23,6 +23,11 @@ if [ -z "${WALLETGRAINS_TEST_POSTGRES:-}" ]; then
   log "throwaway PostgreSQL: $WALLETGRAINS_TEST_POSTGRES"
 fi
 
+# Every test project must be in the solution, or the build below would skip it silently.
+for proj in $(find Tests -name '*.Tests.csproj' | sort); do
+  grep -q "$(basename "$proj")" WalletGrains.sln || { log "$proj is not in WalletGrains.sln"; exit 1; }
+done
+
 config="${CONFIGURATION:-Release}"
 log "dotnet build ($config)"
 dotnet build WalletGrains.sln -c "$config" -nologo -clp:ErrorsOnly -v:q
