@@ -13,6 +13,9 @@ namespace WalletGrains.Grains.Accounts;
 /// </summary>
 public sealed partial class AccountGrain
 {
+    /// <summary>Receipt lookups in one poll turn.</summary>
+    private const int MaxReceiptsPerPoll = 256;
+
     /// <summary>When each pending transaction's newest attempt was last sent (memory only; a restart re-sends all).</summary>
     private readonly Dictionary<string, DateTimeOffset> _lastBroadcast = new(StringComparer.Ordinal);
 
@@ -60,11 +63,19 @@ public sealed partial class AccountGrain
             return;
         }
 
+        // At most MaxReceiptsPerPoll lookups a turn, lowest nonces first: after a block that mined
+        // thousands of this account's transactions the work spreads over a few polls instead of one
+        // long turn that every waiting send would queue behind.
         var pending = _live.Where(t => t.Status == TransactionStatus.Mined || (t.Status == TransactionStatus.Submitted && t.Nonce < chainLatest)).ToList();
         var batch = new RpcBatch();
         var receipts = new List<(WalletTransaction Tx, TransactionAttempt Attempt, RpcBatchItem<RpcReceipt?> Item)>();
         foreach (var tx in pending)
         {
+            if (receipts.Count >= MaxReceiptsPerPoll)
+            {
+                break;
+            }
+
             foreach (var attempt in tx.Attempts)
             {
                 if (attempt.SubmittedAt is not null)
@@ -199,7 +210,7 @@ public sealed partial class AccountGrain
     private async Task BumpStuckAsync(AccountChanges changes, DateTimeOffset now, CancellationToken ct)
     {
         var stuck = _live
-            .Where(t => t.Status == TransactionStatus.Submitted && t.LatestAttempt?.SubmittedAt is { } at && now - at >= _chain.Options.BumpAfter)
+            .Where(t => t.Status == TransactionStatus.Submitted && t.Nonce >= _chainNonce && t.LatestAttempt?.SubmittedAt is { } at && now - at >= _chain.Options.BumpAfter)
             .OrderBy(t => t.Nonce)
             .Take(_chain.Options.BumpDepth)
             .ToList();
@@ -291,7 +302,8 @@ public sealed partial class AccountGrain
         }
 
         var interval = _chain.Options.BumpAfter / 2;
-        foreach (var tx in _live.Where(t => t.Status == TransactionStatus.Submitted).OrderBy(t => t.Nonce))
+        // Nonces below the chain's count are mined already (their receipts are on the way).
+        foreach (var tx in _live.Where(t => t.Status == TransactionStatus.Submitted && t.Nonce >= _chainNonce).OrderBy(t => t.Nonce))
         {
             var latest = tx.LatestAttempt!;
             if (changes.ToBroadcast.Contains(latest))
