@@ -139,7 +139,7 @@ public sealed partial class AccountGrain
         }
 
         ReplaceLive(changes.Updated.Values);
-        await ResumeIfFundedAsync(changes, now);
+        ResumeIfFunded(changes, now);
         await BumpStuckAsync(changes, now, ct);
         PromoteQueued(changes, now);
         ResendLost(changes, now);
@@ -322,11 +322,11 @@ public sealed partial class AccountGrain
     }
 
     /// <summary>A paused account (insufficient funds at broadcast) resumes once the balance covers its lowest pending transaction.</summary>
-    private Task ResumeIfFundedAsync(AccountChanges changes, DateTimeOffset now)
+    private void ResumeIfFunded(AccountChanges changes, DateTimeOffset now)
     {
         if (_account.PausedReason is null || _balance is not { } balance)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var lowest = _live.Where(t => !t.IsTerminal && t.Status != TransactionStatus.Mined).OrderBy(t => t.Nonce).FirstOrDefault();
@@ -337,8 +337,6 @@ public sealed partial class AccountGrain
             changes.AccountChanged = true;
             _rebroadcastDue = true;
         }
-
-        return Task.CompletedTask;
     }
 
     private void ReplaceLive(IEnumerable<WalletTransaction> updates)
