@@ -19,6 +19,7 @@ public sealed partial class DevChain : IDisposable
     public const ulong ChainId = 31337;
 
     private readonly Process _process;
+    private int _disposed;
 
     private DevChain(Process process, Uri rpcUrl)
     {
@@ -115,6 +116,11 @@ public sealed partial class DevChain : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)

@@ -27,37 +27,46 @@ public static partial class WalletHost
         }
 
         configure?.Invoke(builder);
-        AddDevChainIfEnabled(builder);
-
-        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        builder.UseSilo(silo =>
+        var devChain = AddDevChainIfEnabled(builder);
+        try
         {
-            switch (storage.Provider.ToUpperInvariant())
+            var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+            builder.UseSilo(silo =>
             {
-                case "SQLITE":
-                    EnsureSqliteDirectory(storage.ConnectionString);
-                    silo.AddSqliteGrainStorage("Default", storage.ConnectionString).UseSqliteReminders(storage.ConnectionString);
-                    break;
-                case "POSTGRES":
-                case "POSTGRESQL":
-                    silo.AddPostgresGrainStorage("Default", storage.ConnectionString).UsePostgresReminders(storage.ConnectionString);
-                    break;
-                default:
-                    throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
-                        [$"Wallet:Storage:Provider '{storage.Provider}' is not 'sqlite' or 'postgres'."]);
-            }
-        });
+                switch (storage.Provider.ToUpperInvariant())
+                {
+                    case "SQLITE":
+                        EnsureSqliteDirectory(storage.ConnectionString);
+                        silo.AddSqliteGrainStorage("Default", storage.ConnectionString).UseSqliteReminders(storage.ConnectionString);
+                        break;
+                    case "POSTGRES":
+                    case "POSTGRESQL":
+                        silo.AddPostgresGrainStorage("Default", storage.ConnectionString).UsePostgresReminders(storage.ConnectionString);
+                        break;
+                    default:
+                        throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
+                            [$"Wallet:Storage:Provider '{storage.Provider}' is not 'sqlite' or 'postgres'."]);
+                }
+            });
 
-        builder.Services.AddSingleton<IWalletStore>(_ => storage.Provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase)
-            ? new SqliteWalletStore(storage.ConnectionString)
-            : new PostgresWalletStore(storage.ConnectionString));
-        builder.Services.AddWalletChains(builder.Configuration);
-        builder.Services.AddWalletKeyStore(builder.Configuration);
-        builder.Services.AddSingleton<ISendGateway, SendGateway>();
-        builder.Services.AddHostedService<WalletGrains.Grains.Accounts.PendingAccountsResumer>();
-        builder.Services.AddWalletApi(builder.Configuration);
-        builder.Services.AddWalletDashboard();
-        builder.Services.AddWalletOperations(builder.Configuration);
+            builder.Services.AddSingleton<IWalletStore>(_ => storage.Provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase)
+                ? new SqliteWalletStore(storage.ConnectionString)
+                : new PostgresWalletStore(storage.ConnectionString));
+            builder.Services.AddWalletChains(builder.Configuration);
+            builder.Services.AddWalletKeyStore(builder.Configuration);
+            builder.Services.AddSingleton<ISendGateway, SendGateway>();
+            builder.Services.AddHostedService<WalletGrains.Grains.Accounts.PendingAccountsResumer>();
+            builder.Services.AddWalletApi(builder.Configuration);
+            builder.Services.AddWalletDashboard();
+            builder.Services.AddWalletOperations(builder.Configuration);
+        }
+        catch
+        {
+            // A configuration error after anvil started must not leave it running.
+            devChain?.Dispose();
+            throw;
+        }
+
         return builder;
     }
 
@@ -78,13 +87,13 @@ public static partial class WalletHost
     /// started now, before the chain registry reads configuration, and custodies the dev mnemonic's
     /// 10 accounts. It stops when the host stops.
     /// </summary>
-    private static void AddDevChainIfEnabled(WebApplicationBuilder builder)
+    private static DevChain? AddDevChainIfEnabled(WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(DevChainOptions.SectionName).Get<DevChainOptions>() ?? new DevChainOptions();
         var chainsConfigured = builder.Configuration.GetSection("Wallet:Chains").GetChildren().Any();
         if (!(options.Enabled ?? !chainsConfigured))
         {
-            return;
+            return null;
         }
 
         var anvil = options.AnvilPath ?? DevChain.FindAnvil()
@@ -102,6 +111,7 @@ public static partial class WalletHost
             ["Wallet:Signers:Mnemonic"] = DevChain.Mnemonic,
             ["Wallet:Signers:MnemonicCount"] = "10",
         });
+        return chain;
     }
 
     private static void EnsureSqliteDirectory(string connectionString)
