@@ -56,7 +56,14 @@ public sealed class RpcAnvilSendTests
         Assert.True(receipt.EffectiveGasPrice <= tx.FeeCap);
         Assert.Empty(receipt.Logs);
 
+        // anvil can serve the receipt a moment before eth_getTransactionByHash shows the block: wait for it.
         var mined = await client.GetTransactionByHashAsync(hash, Ct);
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); mined?.BlockNumber is null && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(20, Ct);
+            mined = await client.GetTransactionByHashAsync(hash, Ct);
+        }
+
         Assert.NotNull(mined);
         Assert.Equal((tx.Sender, tx.To, tx.Value, tx.Nonce, receipt.BlockNumber), (mined.From, mined.To, mined.Value, mined.Nonce, mined.BlockNumber));
         Assert.Empty(mined.Input);
