@@ -24,7 +24,8 @@ bindir() {
 
 # Runs a command as the postgres user when we are root, else as ourselves.
 as_pg() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /, which the postgres user can always enter (the caller's directory may be private to root).
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
