@@ -101,11 +101,12 @@ public sealed partial class AccountGrain
         }
 
         // Invariant 8: a rejected send reserves nothing, so nonces are handed out only to accepted ones.
-        var committedCost = _live.Where(t => t.Status != TransactionStatus.Mined).Aggregate(UInt256.Zero, (sum, t) => sum + MaxCost(t));
+        var totals = SummarizeLive();
+        var committedCost = totals.CommittedCost;
         var now = Now();
         var nextNonce = _account.NextNonce;
-        var queueing = _live.Any(t => t.Status == TransactionStatus.Queued);
-        var inFlight = _live.Count(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined);
+        var queueing = totals.Queued > 0;
+        var inFlight = totals.InFlight;
         var changes = new AccountChanges();
         var acceptedByKey = new Dictionary<(string, string), WalletTransaction>();
         foreach (var i in fresh)
@@ -298,6 +299,44 @@ public sealed partial class AccountGrain
         var signature = await _keys.SignHashAsync(_address, TransactionSigner.GetSigningHash(tx), ct);
         return TransactionSigner.Attach(tx, signature, _address);
     }
+
+    /// <summary>
+    /// One pass over the live set for what a send batch, the metrics and the view need. The live set of a busy account
+    /// holds thousands of transactions, so this runs once per turn, not once per question.
+    /// </summary>
+    private LiveTotals SummarizeLive()
+    {
+        var committed = UInt256.Zero;
+        int queued = 0, inFlight = 0, bumps = 0;
+        DateTimeOffset? oldestInFlight = null;
+        foreach (var t in _live)
+        {
+            if (t.Status != TransactionStatus.Mined)
+            {
+                committed += MaxCost(t);
+            }
+
+            if (t.Status == TransactionStatus.Queued)
+            {
+                queued++;
+            }
+            else if (t.Status is TransactionStatus.Submitted or TransactionStatus.Mined)
+            {
+                inFlight++;
+                oldestInFlight = oldestInFlight is { } o && o <= t.CreatedAt ? o : t.CreatedAt;
+            }
+
+            foreach (var a in t.Attempts)
+            {
+                bumps += a.Kind == TransactionAttempt.Bump ? 1 : 0;
+            }
+        }
+
+        return new LiveTotals(committed, queued, inFlight, oldestInFlight, bumps);
+    }
+
+    /// <summary>Totals over the live set: cost reserved by unmined transactions, queued and in-flight counts, the oldest in-flight creation time, fee bumps.</summary>
+    private readonly record struct LiveTotals(UInt256 CommittedCost, int Queued, int InFlight, DateTimeOffset? OldestInFlight, int Bumps);
 
     /// <summary>The most a transaction can take from the balance: value + gasLimit × fee ceiling of its newest attempt.</summary>
     private static UInt256 MaxCost(WalletTransaction t)

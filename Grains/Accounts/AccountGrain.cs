@@ -105,18 +105,17 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
         }
 
-        var pending = _live.Where(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined).ToList();
-        var oldest = pending.Count == 0 ? (DateTimeOffset?)null : pending.Min(t => t.CreatedAt);
+        var totals = SummarizeLive();
         return new AccountView(
             _chain.ChainId,
             _address,
             _account.NextNonce,
             _chainNonce,
-            pending.Count,
-            _live.Count(t => t.Status == TransactionStatus.Queued),
+            totals.InFlight,
+            totals.Queued,
             _balance,
-            oldest,
-            _live.Sum(t => t.Attempts.Count(a => a.Kind == TransactionAttempt.Bump)),
+            totals.OldestInFlight,
+            totals.Bumps,
             _account.PausedReason);
     }
 
@@ -330,8 +329,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             }
         }
 
-        var pending = _live.Where(t => !t.IsTerminal && t.Status is TransactionStatus.Submitted or TransactionStatus.Mined).ToList();
-        _metrics.ReportAccount(_chain.ChainId, _address, pending.Count, pending.Count == 0 ? null : pending.Min(t => t.CreatedAt));
+        var totals = SummarizeLive();
+        _metrics.ReportAccount(_chain.ChainId, _address, totals.InFlight, totals.OldestInFlight);
     }
 
     /// <summary>Signs a replacement at the transaction's nonce: a fee bump of the same call, or a cancel (zero-value self-transfer).</summary>
