@@ -44,6 +44,9 @@ internal sealed record BenchOptions
     /// <summary>Answer the silo's JSON-RPC in process (<see cref="InstantChain"/>) instead of anvil: the silo's own ceiling.</summary>
     public bool InstantChain { get; init; }
 
+    /// <summary>Load from <see cref="HttpClient"/> instead of the lean socket client (<see cref="RawHttpLoad"/>), to compare generator costs.</summary>
+    public bool HttpClientLoad { get; init; }
+
     /// <summary>A folder to write each scenario's per-request latencies to as CSV (index, start ms, latency ms, outcome).</summary>
     public string? DumpDirectory { get; init; }
 
@@ -76,6 +79,7 @@ internal sealed record BenchOptions
                 "--block-time" => options with { BlockTime = Int() },
                 "--markdown" => options with { MarkdownPath = Value() },
                 "--dump" => options with { DumpDirectory = Value() },
+                "--httpclient" => options with { HttpClientLoad = true },
                 "--instant-chain" => options with { InstantChain = true, Naive = false },
                 _ => throw new ArgumentException($"Unknown option '{name}'. See bench/WalletGrains.Bench.Send/README.md."),
             };

@@ -18,7 +18,7 @@ var settleDeadline = TimeSpan.FromMinutes(3);
 const int WarmUpAccounts = 10;
 
 report.Fact($"command: `dotnet run -c Release --project bench/WalletGrains.Bench.Send{(args.Length == 0 ? "" : " -- " + string.Join(' ', args.Select(Quote)))}`");
-report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; silo and load generator in one process, anvil and PostgreSQL on the same cores");
+report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; silo and load generator in one process (load client: {(options.HttpClientLoad ? "HttpClient" : "lean keep-alive sockets, RawHttpLoad")}), anvil and PostgreSQL on the same cores");
 report.Fact($"/proc/loadavg at start: {MachineLoad.LoadAverage()}");
 report.Fact($"sends per burst {options.Sends:N0}, concurrency {options.Concurrency}, open loop {options.Rate:N0}/s for {options.Seconds} s, warm-up {options.WarmUp} sends per silo (excluded), "
     + $"MaxInFlight {options.MaxInFlight:N0}, gasLimit {(options.ExplicitGasLimit ? "given (21000)" : "estimated by the service")}, Idempotency-Key {(options.IdempotencyKeys ? "on every request" : "none")}"
@@ -95,7 +95,7 @@ async Task RunServiceAsync(string storage, string connectionString, int? postgre
     var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + 10);
     await FundAsync(accounts);
     await using var service = await WalletService.StartAsync(storage == "sqlite" ? "sqlite" : "postgres", connectionString, anvil, mnemonic.Phrase, accounts.Count, options);
-    using var load = new SendLoad(service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512));
+    using var load = new SendLoad(service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512), rawClient: !options.HttpClientLoad);
     var warmUp = accounts.Take(WarmUpAccounts).ToList();
 
     // Warm-up (JIT tiers, connection pools, grain activation paths) on accounts of its own, half to one account, half spread.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using WalletGrains.Ethereum.Model;
@@ -35,9 +36,12 @@ internal sealed class SendLoad : IDisposable
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly HttpClient _http;
+    private readonly RawHttpLoad? _raw;
 
-    public SendLoad(Uri baseUrl, string apiKey, int maxConnections)
+    /// <param name="rawClient">Send with <see cref="RawHttpLoad"/> (lean keep-alive sockets) instead of <see cref="HttpClient"/>.</param>
+    public SendLoad(Uri baseUrl, string apiKey, int maxConnections, bool rawClient)
     {
+        _raw = rawClient ? new RawHttpLoad(baseUrl, apiKey, maxConnections) : null;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
@@ -137,6 +141,19 @@ internal sealed class SendLoad : IDisposable
 
     private async Task<string> PostAsync(SendRequest send)
     {
+        if (_raw is not null)
+        {
+            try
+            {
+                var (status, body) = await _raw.SendAsync(_raw.Prepare(send.Body, send.IdempotencyKey));
+                return status == 202 ? LoadRun.Accepted : $"{status.ToString(CultureInfo.InvariantCulture)} {ProblemCode(body)}";
+            }
+            catch (Exception e) when (e is IOException or SocketException or InvalidDataException)
+            {
+                return "client " + e.GetType().Name;
+            }
+        }
+
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "v1/transactions") { Content = new ByteArrayContent(send.Body) };
@@ -170,5 +187,9 @@ internal sealed class SendLoad : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _raw?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }
