@@ -18,7 +18,7 @@ internal sealed record BenchOptions
     public int Rate { get; init; } = 2_000;
 
     /// <summary>Warm-up sends per silo (and for the naive sender), excluded from the numbers.</summary>
-    public int WarmUp { get; init; } = 3000;
+    public int WarmUp { get; init; } = 2000;
 
     /// <summary>Storages to run, in order.</summary>
     public IReadOnlyList<string> Storages { get; init; } = ["sqlite", "postgres"];

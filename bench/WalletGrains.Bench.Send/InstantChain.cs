@@ -66,6 +66,10 @@ internal sealed class InstantChain(ulong chainId) : HttpMessageHandler
             case "eth_estimateGas":
                 writer.WriteString("result", "0x5208");
                 break;
+            case "eth_getCode":
+                // Every address is an externally owned account: plain transfers need no estimate (as on a real node).
+                writer.WriteString("result", "0x");
+                break;
             case "eth_maxPriorityFeePerGas":
             case "eth_gasPrice":
                 writer.WriteString("result", Gwei);
