@@ -36,7 +36,7 @@ public abstract class BalanceFollowingTests<TFixture>(TFixture fixture) where TF
         Assert.Equal("0", (string?)native["old"]);
         Assert.Equal(value.ToString(), (string?)native["new"]);
         Assert.InRange((ulong)native["blockNumber"]!, nativeBlock, nativeBlock + 1);
-        Assert.Equal(value.ToString(), (string?)(await GetBalancesAsync(watched))["native"]);
+        await WaitForBalancesAsync(watched, b => (string?)b["native"] == value.ToString());
 
         // ERC-20: mint to the dev account, then a transfer to the watched address.
         await Contracts.SendAsync(fixture.Anvil, fixture.Funder.PrivateKey, fixture.TokenA, TestTokenMint(Address.Parse(fixture.Funder.Address), new UInt256(1_000_000)));
@@ -47,7 +47,7 @@ public abstract class BalanceFollowingTests<TFixture>(TFixture fixture) where TF
         Assert.Equal("12345", (string?)token["new"]);
         Assert.InRange((ulong)token["blockNumber"]!, tokenBlock, tokenBlock + 1);
 
-        var after = await GetBalancesAsync(watched);
+        var after = await WaitForBalancesAsync(watched, b => (string?)b["tokens"]![0]!["balance"] == "12345");
         Assert.Equal(fixture.ChainId, (ulong)after["chainId"]!);
         Assert.Equal(watched.ToChecksumString(), (string?)after["address"]);
         Assert.True((ulong)after["blockNumber"]! >= tokenBlock);
@@ -114,6 +114,32 @@ public abstract class BalanceFollowingTests<TFixture>(TFixture fixture) where TF
         Assert.Equal("address_not_followed", (string?)gone.Body!["code"]);
     }
 
+    [Fact]
+    public async Task The_snapshot_survives_a_restart_and_a_change_made_meanwhile_is_one_event()
+    {
+        var watched = BalanceFixture.NewAddress();
+        Assert.Equal(201, (await Node.SendAsync(HttpMethod.Post, "v1/watches", new { chainId = fixture.ChainId, address = watched.ToLowerHex() })).Status);
+        await fixture.Anvil.RequestAsync("anvil_setBalance", watched.ToLowerHex(), "0x64");
+        await fixture.WaitForRefreshAsync(await fixture.MineAsync());
+        Assert.Equal("100", (string?)(await GetBalancesAsync(watched))["native"]);
+        var eventsBefore = (await fixture.BalanceEventsAsync()).Count;
+
+        ulong changedAt = 0;
+        await fixture.RestartAsync(async () =>
+        {
+            await fixture.Anvil.RequestAsync("anvil_setBalance", watched.ToLowerHex(), "0xc8");
+            changedAt = await fixture.MineAsync();
+        });
+
+        // The snapshot is loaded, not rebuilt: the one change is an event, nothing else is (no new baseline events).
+        var data = await WaitForEventAsync(watched, token: null);
+        Assert.Equal("100", (string?)data["old"]);
+        Assert.Equal("200", (string?)data["new"]);
+        Assert.Equal(changedAt, (ulong)data["blockNumber"]!);
+        Assert.Equal(eventsBefore + 1, (await fixture.BalanceEventsAsync()).Count);
+        await WaitForBalancesAsync(watched, b => (string?)b["native"] == "200");
+    }
+
     private static byte[] TestTokenMint(Address to, UInt256 amount) => AbiFunction.Parse("mint(address,uint256)").Encode(to, amount);
 
     private async Task<JsonNode> GetBalancesAsync(Address address)
@@ -121,6 +147,31 @@ public abstract class BalanceFollowingTests<TFixture>(TFixture fixture) where TF
         var (status, body) = await Node.SendAsync(HttpMethod.Get, $"v1/balances/{fixture.ChainId}/{address.ToChecksumString()}");
         Assert.True(status == 200, $"GET /v1/balances/{fixture.ChainId}/{address}: {status} {body?.ToJsonString()}");
         return body!;
+    }
+
+    /// <summary>
+    /// GET /v1/balances until <paramref name="condition"/> holds (deadline 30 s). The grain appends an event before it
+    /// writes the snapshot (so a crash between them repeats the event instead of losing it), so an event can be visible
+    /// a moment before the snapshot that contains its change.
+    /// </summary>
+    private async Task<JsonNode> WaitForBalancesAsync(Address address, Func<JsonNode, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var balances = await GetBalancesAsync(address);
+            if (condition(balances))
+            {
+                return balances;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"GET /v1/balances of {address} did not reach the expected state within 30 s: {balances.ToJsonString()}");
+            }
+
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>The data of the balance.changed event of (address, token), waiting for it with a deadline.</summary>

@@ -140,6 +140,36 @@ public abstract class WatchesApiTests<TFixture>(TFixture fixture) where TFixture
         Assert.Equal(401, (await Node.SendAsync(HttpMethod.Get, "v1/watches", apiKey: "wg_not_a_key_at_all_0123456789")).Status);
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_watch_and_balance_routes()
+    {
+        var (status, doc) = await Node.SendAsync(HttpMethod.Get, "openapi/v1.json");
+        Assert.Equal(200, status);
+        var expected = new (string Path, string Method, string Name, string Success)[]
+        {
+            ("/v1/watches", "post", "UpsertWatch", "201"),
+            ("/v1/watches", "get", "ListWatches", "200"),
+            ("/v1/watches/{chainId}/{address}", "get", "GetWatch", "200"),
+            ("/v1/watches/{chainId}/{address}", "delete", "DeleteWatch", "204"),
+            ("/v1/balances/{chainId}/{address}", "get", "GetBalances", "200"),
+        };
+        foreach (var (path, method, name, success) in expected)
+        {
+            var operation = doc!["paths"]![path]?[method];
+            Assert.True(operation is not null, $"{method} {path} missing");
+            Assert.Equal(name, (string?)operation["operationId"]);
+            Assert.False(string.IsNullOrEmpty((string?)operation["summary"]));
+            Assert.NotEmpty(operation["tags"]!.AsArray());
+            Assert.Contains(operation["security"]!.AsArray(), s => s!.AsObject().ContainsKey("ApiKey"));
+            var responses = operation["responses"]!.AsObject().Select(r => r.Key).ToList();
+            Assert.Contains(success, responses);
+            Assert.Contains("401", responses);
+            Assert.Contains("400", responses);
+        }
+
+        Assert.NotNull(doc!["paths"]!["/v1/watches"]!["post"]!["requestBody"]!["content"]!["application/json"]);
+    }
+
     /// <summary>Every stored watch as text (records holding arrays compare by reference).</summary>
     private async Task<List<string>> StoredAsync() =>
         [.. (await Store.ListAsync(null)).Select(w => $"{w.ChainId}/{w.Address.ToLowerHex()}/{string.Join(',', w.Tokens.Select(t => t.ToLowerHex()))}/{w.CreatedAt.ToUnixTimeMilliseconds()}")];

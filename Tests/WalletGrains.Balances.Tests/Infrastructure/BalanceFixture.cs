@@ -20,6 +20,7 @@ public abstract class BalanceFixture : IAsyncLifetime
     public const int CustodiedCount = 3;
 
     private TestStorage? _storage;
+    private Dictionary<string, string?> _settings = [];
 
     protected abstract StorageKind Kind { get; }
 
@@ -57,7 +58,7 @@ public abstract class BalanceFixture : IAsyncLifetime
         }
 
         _storage = await TestStorage.CreateAsync(Kind, "bal");
-        Node = await BalanceNode.StartAsync(new Dictionary<string, string?>
+        _settings = new Dictionary<string, string?>
         {
             ["Wallet:Storage:Provider"] = _storage.Provider,
             ["Wallet:Storage:ConnectionString"] = _storage.ConnectionString,
@@ -67,7 +68,23 @@ public abstract class BalanceFixture : IAsyncLifetime
             ["Wallet:Chains:0:BalancePollInterval"] = "00:00:00.100",
             ["Wallet:Signers:Mnemonic"] = mnemonic.Phrase,
             ["Wallet:Signers:MnemonicCount"] = CustodiedCount.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        Node = await BalanceNode.StartAsync(_settings);
+    }
+
+    /// <summary>Stops the silo; <paramref name="whileDown"/> runs with no silo; then a new silo starts on the same storage and chain.</summary>
+    public async Task RestartAsync(Func<Task> whileDown)
+    {
+        ArgumentNullException.ThrowIfNull(whileDown);
+        await Node.DisposeAsync();
+        try
+        {
+            await whileDown();
+        }
+        finally
+        {
+            Node = await BalanceNode.StartAsync(_settings);
+        }
     }
 
     /// <summary>Mines one block; returns its number.</summary>
