@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Grains;
 using WalletGrains.Grains.Chains;
@@ -76,9 +77,11 @@ public static class WatchesApi
     /// <summary>POST /v1/watches.</summary>
     internal static async Task<Results<Created<WatchResource>, Ok<WatchResource>, ProblemHttpResult>> UpsertAsync(
         HttpRequest request,
+        ApiCaller caller,
         [FromServices] IWatchStore store,
         [FromServices] IChainRegistry chains,
         [FromServices] TimeProvider time,
+        [FromServices] ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         WatchRequest? watch;
@@ -100,8 +103,13 @@ public static class WatchesApi
             return ApiProblem.For(WalletErrorCodes.UnknownChain, $"Chain {watch.ChainId} is not configured; configured: {string.Join(", ", chains.Chains.Select(c => c.ChainId))}.").ToResult();
         }
 
+        // 201 or 200 from a read before the write: two concurrent first POSTs of one address may both answer 201, with
+        // the same stored watch.
         var existed = await store.GetAsync(watch.ChainId, watch.Address, cancellationToken) is not null;
         var stored = await store.UpsertAsync(new Watch(watch.ChainId, watch.Address, watch.Tokens, time.GetUtcNow()), cancellationToken);
+        var log = loggers.CreateLogger(typeof(WatchesApi));
+        var action = existed ? "replaced" : "created";
+        WatchesLog.Upserted(log, stored.Address, stored.ChainId, action, caller.KeyId, stored.Tokens.Length);
         var resource = WatchResource.From(stored);
         return existed ? TypedResults.Ok(resource) : TypedResults.Created(Location(stored), resource);
     }
@@ -148,7 +156,9 @@ public static class WatchesApi
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         [Description("Chain id, decimal.")] string chainId,
         [Description("Address, lower case or EIP-55.")] string address,
+        ApiCaller caller,
         [FromServices] IWatchStore store,
+        [FromServices] ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         if (!TryParseRoute(chainId, address, out var chain, out var watched, out var problem))
@@ -157,9 +167,14 @@ public static class WatchesApi
         }
 
         // Not limited to configured chains, so watches of a chain taken out of configuration can still be cleaned up.
-        return await store.RemoveAsync(chain, watched, cancellationToken)
-            ? TypedResults.NoContent()
-            : NotFound(chain, watched).ToResult();
+        if (!await store.RemoveAsync(chain, watched, cancellationToken))
+        {
+            return NotFound(chain, watched).ToResult();
+        }
+
+        var log = loggers.CreateLogger(typeof(WatchesApi));
+        WatchesLog.Removed(log, watched, chain, caller.KeyId);
+        return TypedResults.NoContent();
     }
 
     /// <summary>A chain id in a route or query: decimal or 0x-hex, 0 to 2^64-1 (else <c>invalid_request</c>).</summary>

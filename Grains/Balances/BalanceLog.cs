@@ -27,7 +27,7 @@ internal static partial class BalanceLog
     [LoggerMessage(EventId = 2307, Level = LogLevel.Warning, Message = "Balance grain '{Key}': chain is not configured; its reminder is removed")]
     public static partial void ChainNotConfigured(ILogger logger, string key);
 
-    [LoggerMessage(EventId = 2308, Level = LogLevel.Warning, Message = "Could not start the balance grain of chain {ChainId}; its reminder retries later: {Reason}")]
+    [LoggerMessage(EventId = 2308, Level = LogLevel.Warning, Message = "Could not start the balance grain of chain {ChainId}; retrying: {Reason}")]
     public static partial void StartFailed(ILogger logger, ulong chainId, string reason);
 
     [LoggerMessage(EventId = 2309, Level = LogLevel.Information, Message = "Started the balance grains of {Count} chain(s)")]
