@@ -16,7 +16,9 @@ namespace WalletGrains.Grains.Balances;
 /// watches, from <see cref="IWatchedAddresses"/>) pinned to that block through <see cref="BalanceReader"/>, appends a
 /// <c>balance.changed</c> event per changed pair, then writes the snapshot's changed rows and head. Events are appended
 /// before the snapshot is written: a crash in between re-reads the same differences and appends them again (at least
-/// once, never lost). The first read of a pair is its baseline and emits no event. A durable reminder
+/// once, never lost). The first read of a pair is its baseline and emits no event. Whether the chain has code at
+/// <see cref="ChainOptions.MulticallAddress"/> is asked once per activation (<c>eth_getCode</c>) and kept; it is asked
+/// again when the multicall path had to fall back for whole chunks, and at each reminder tick while it is missing. A durable reminder
 /// (<see cref="ChainOptions.BalanceRefreshInterval"/>) refreshes when no refresh succeeded for that long and keeps the
 /// grain active (the timer alone does not).
 /// </summary>
@@ -113,17 +115,18 @@ public sealed class BalanceGrain : Grain, IBalanceGrain, IRemindable
             return;
         }
 
+        // Without a multicall, look for it again once an interval (it may have been deployed since).
+        if (_multicall == false)
+        {
+            _multicall = null;
+        }
+
+        // Nothing succeeded for a whole interval: read at the current head even if it has not moved (watches added on
+        // a quiet chain, heads missed).
         var interval = _chain.Options.BalanceRefreshInterval;
         if (_last is not null && _time.GetUtcNow() - _last.At < interval)
         {
             return;
-        }
-
-        // Nothing succeeded for a whole interval: look for the multicall again (it may have been deployed since) and
-        // read at the current head even if it has not moved (watches added on a quiet chain).
-        if (_multicall == false)
-        {
-            _multicall = null;
         }
 
         await GuardAsync(async ct => await RefreshAtAsync(await _chain.Rpc.BlockNumberAsync(ct), ct), CancellationToken.None);
@@ -197,6 +200,12 @@ public sealed class BalanceGrain : Grain, IBalanceGrain, IRemindable
         }
 
         var read = await _reader.ReadAsync(keys, blockNumber, _multicall.Value, cancellationToken);
+        if (read.Multicall && read.GetBalances > 0)
+        {
+            // Native balances read one by one on the multicall path: whole chunks failed. Look at the code again next time.
+            _multicall = null;
+        }
+
         var diff = BalanceDiff.Compute(_snapshot, keys, read.Values, blockNumber);
         var now = _time.GetUtcNow();
         if (diff.Changes.Count > 0)

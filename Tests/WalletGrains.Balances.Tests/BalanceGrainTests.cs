@@ -56,6 +56,9 @@ public sealed class BalanceGrainTests
         Assert.Equal("9", (string?)data["new"]);
         Assert.Equal(11UL, (ulong)data["blockNumber"]!);
         Assert.Equal(new UInt256(9), (await harness.SnapshotAsync())[new BalanceKey(A, null)]);
+
+        // No code at the multicall address was found once and kept.
+        Assert.Equal(1, harness.Chain.Count("eth_getCode"));
     }
 
     [Fact]
@@ -120,6 +123,9 @@ public sealed class BalanceGrainTests
         Assert.Equal(40UL, report.BlockNumber);
         Assert.True(report.At - refreshedAt >= GrainHarness.RefreshInterval, $"refreshed after {report.At - refreshedAt}, before the interval");
         Assert.Equal(new UInt256(3), (await harness.SnapshotAsync())[new BalanceKey(C, null)]);
+
+        // While the multicall is missing, each reminder tick looks for it again.
+        Assert.True(harness.Chain.Count("eth_getCode") >= 2, $"eth_getCode asked {harness.Chain.Count("eth_getCode")} time(s)");
     }
 
     [Fact]
