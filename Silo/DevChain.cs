@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace WalletGrains.Silo;
@@ -75,6 +76,17 @@ public sealed partial class DevChain : IDisposable
                 if (response.IsSuccessStatusCode)
                 {
                     LogStarted(logger, url, ChainId);
+                    try
+                    {
+                        PlaceMulticall(http, url);
+                    }
+                    catch
+                    {
+                        chain.Dispose();
+                        throw;
+                    }
+
+                    LogMulticallPlaced(logger, MulticallAddress);
                     return chain;
                 }
             }
@@ -91,6 +103,21 @@ public sealed partial class DevChain : IDisposable
 
             Thread.Sleep(100);
         }
+    }
+
+    /// <summary>Multicall3's address on real chains, where the dev chain places the project's own Multicall (same ABI).</summary>
+    public const string MulticallAddress = "0xcA11bde05977b3631167028862bE2a173976CA11";
+
+    /// <summary>The runtime bytecode of contracts/artifacts/Multicall.json (embedded in this assembly) as 0x-hex.</summary>
+    public static string MulticallRuntimeCode()
+    {
+        using var stream = typeof(DevChain).Assembly.GetManifestResourceStream("WalletGrains.Silo.Multicall.json")
+            ?? throw new InvalidOperationException("The Multicall artifact is not embedded in the silo assembly (resource WalletGrains.Silo.Multicall.json).");
+        using var artifact = JsonDocument.Parse(stream);
+        var code = artifact.RootElement.GetProperty("deployedBytecode").GetString() ?? "";
+        return code.Length > 2 && code.StartsWith("0x", StringComparison.Ordinal)
+            ? code
+            : throw new InvalidDataException($"The embedded Multicall artifact's deployedBytecode is not 0x-hex code: '{code[..Math.Min(code.Length, 20)]}'.");
     }
 
     /// <summary>tools/node_modules/@foundry-rs/anvil-{os}-{arch}/bin/anvil, searched upwards from the working and base directories.</summary>
@@ -137,6 +164,34 @@ public sealed partial class DevChain : IDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// anvil_setCode puts the Multicall's runtime code at <see cref="MulticallAddress"/>, so the dev chain is configured
+    /// like a real chain (DESIGN.md §8); eth_getCode proves it is there.
+    /// </summary>
+    private static void PlaceMulticall(HttpClient http, Uri url)
+    {
+        var code = MulticallRuntimeCode();
+        var address = MulticallAddress.ToLowerInvariant();
+        Post(http, url, "anvil_setCode", address, code);
+        var placed = Post(http, url, "eth_getCode", address, "latest");
+        if (!string.Equals(placed.GetString(), code, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Dev chain: anvil_setCode did not place the Multicall at {MulticallAddress}: eth_getCode answered {placed}.");
+        }
+    }
+
+    /// <summary>One JSON-RPC request with string parameters; the result, or an exception carrying the node's error.</summary>
+    private static JsonElement Post(HttpClient http, Uri url, string method, params string[] parameters)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = method, ["params"] = parameters });
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = http.PostAsync(url, content).GetAwaiter().GetResult();
+        using var document = JsonDocument.Parse(response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+        return document.RootElement.TryGetProperty("error", out var error)
+            ? throw new InvalidOperationException($"Dev chain: anvil rejected {method}: {error}.")
+            : document.RootElement.GetProperty("result").Clone();
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -146,6 +201,9 @@ public sealed partial class DevChain : IDisposable
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Dev chain: anvil on {Url}, chain id {ChainId}")]
     private static partial void LogStarted(ILogger logger, Uri url, ulong chainId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Dev chain: the project's Multicall is at {Address}")]
+    private static partial void LogMulticallPlaced(ILogger logger, string address);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "anvil: {Line}")]
     private static partial void LogAnvilOutput(ILogger logger, string line);

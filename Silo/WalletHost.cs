@@ -55,6 +55,7 @@ public static partial class WalletHost
             builder.Services.AddWalletChains(builder.Configuration);
             builder.Services.AddWalletKeyStore(builder.Configuration);
             builder.Services.AddSingleton<ISendGateway, SendGateway>();
+            WalletGrains.Grains.Balances.BalanceServiceCollectionExtensions.AddWalletBalances(builder.Services, storage.Provider, storage.ConnectionString);
             builder.Services.AddHostedService<WalletGrains.Grains.Accounts.PendingAccountsResumer>();
             builder.Services.AddWalletApi(builder.Configuration);
             builder.Services.AddWalletDashboard();

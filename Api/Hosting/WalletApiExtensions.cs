@@ -85,6 +85,7 @@ public static class WalletApiExtensions
         endpoints.MapTransactionsApi();
         endpoints.MapAccountsApi();
         endpoints.MapApiKeysApi();
+        Balances.BalancesApi.MapBalancesAndWatchesApi(endpoints);
 
         endpoints.MapOpenApi().AllowAnonymous().DisableRateLimiting();
 

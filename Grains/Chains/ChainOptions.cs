@@ -48,6 +48,27 @@ public sealed class ChainOptions
     /// <summary>Per JSON-RPC call timeout.</summary>
     public TimeSpan RpcTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the chain's BalanceGrain asks <c>eth_blockNumber</c> for a new head (each new head: one read of every followed balance).</summary>
+    public TimeSpan BalancePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The BalanceGrain's backup reminder: a full read at the current head when none succeeded for this long (missed
+    /// heads, a quiet chain after watches changed); also keeps the grain active. At least 1 s.
+    /// </summary>
+    public TimeSpan BalanceRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The Multicall3 contract balances are read through; without code there, balances are read one request each.</summary>
+    public string MulticallAddress { get; set; } = "0xcA11bde05977b3631167028862bE2a173976CA11";
+
+    /// <summary>Reads per <c>aggregate3</c> call (one <c>eth_call</c>); the calls of one refresh go out as one JSON-RPC batch where the node's request size limit allows.</summary>
+    public int MulticallChunkSize { get; set; } = 500;
+
+    /// <summary>
+    /// Largest JSON-RPC request body the balance reader sends; a refresh's batch is split into POSTs below it (anvil refuses
+    /// bodies above 2 MiB by default, geth above 5 MiB; an aggregate3 of 500 reads is about 230 kB).
+    /// </summary>
+    public int MaxRpcRequestBytes { get; set; } = 1_500_000;
+
     /// <summary>The cap parsed; valid after options validation.</summary>
     public UInt256 MaxFeePerGasCapWei => UInt256.Parse(MaxFeePerGasCap);
 }

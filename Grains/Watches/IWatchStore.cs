@@ -13,6 +13,9 @@ public interface IWatchStore
     /// <summary>Adds the watch, or replaces the token list of an existing watch on the same chain and address; returns it as stored.</summary>
     Task<Watch> UpsertAsync(Watch watch, CancellationToken cancellationToken = default);
 
+    /// <summary>The watch of one address on one chain, or null.</summary>
+    Task<Watch?> GetAsync(ulong chainId, Address address, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a watch; false when there was none.</summary>
     Task<bool> RemoveAsync(ulong chainId, Address address, CancellationToken cancellationToken = default);
 

@@ -1,0 +1,172 @@
+using Microsoft.Data.Sqlite;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Grains.Storage;
+using WalletGrains.Runtime;
+
+namespace WalletGrains.Grains.Balances;
+
+/// <summary>
+/// <see cref="IBalanceStore"/> on a SQLite file (sql/sqlite/0003_watches_balances.sql; migrate first). A refresh is one
+/// work item of the file's shared <see cref="SqliteWriter"/> (one savepoint of a group commit) with prepared statements;
+/// reads use pooled connections. Dispose to release the writer lease.
+/// </summary>
+public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
+{
+    private const string UpsertSql =
+        "INSERT INTO balances (chain_id, address, token, balance, block_number, updated_at_ms) VALUES ($chain, $address, $token, $balance, $block, $now) " +
+        "ON CONFLICT (chain_id, address, token) DO UPDATE SET balance = excluded.balance, block_number = excluded.block_number, updated_at_ms = excluded.updated_at_ms;";
+
+    private const string DeleteSql = "DELETE FROM balances WHERE chain_id = $chain AND address = $address AND token = $token;";
+
+    private const string HeadSql =
+        "INSERT INTO balance_heads (chain_id, block_number, updated_at_ms) VALUES ($chain, $block, $now) " +
+        "ON CONFLICT (chain_id) DO UPDATE SET block_number = excluded.block_number, updated_at_ms = excluded.updated_at_ms;";
+
+    private readonly string _readConnectionString;
+    private readonly SqliteWriter _writer;
+    private int _disposed;
+
+    /// <summary>Opens the store on an existing, migrated database file.</summary>
+    public SqliteBalanceStore(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException($"The SQLite balance store needs a database file; '{builder.DataSource}' is in memory.", nameof(connectionString));
+        }
+
+        _writer = SqliteWriter.Acquire(connectionString);
+        builder.Pooling = true;
+        _readConnectionString = builder.ToString();
+    }
+
+    /// <inheritdoc />
+    public Task<BalanceSnapshot?> LoadAsync(ulong chainId, CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            var chain = BalanceRow.Chain(chainId);
+            using var head = connection.CreateCommand();
+            head.CommandText = "SELECT block_number FROM balance_heads WHERE chain_id = $chain;";
+            head.Parameters.AddWithValue("$chain", chain);
+            if (head.ExecuteScalar() is not long block)
+            {
+                return null;
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT address, token, balance, block_number FROM balances WHERE chain_id = $chain;";
+            command.Parameters.AddWithValue("$chain", chain);
+            using var reader = command.ExecuteReader();
+            var entries = new List<BalanceEntry>();
+            while (reader.Read())
+            {
+                entries.Add(BalanceRow.Entry(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            }
+
+            return new BalanceSnapshot(chainId, (ulong)block, entries);
+        });
+
+    /// <inheritdoc />
+    public Task WriteAsync(BalanceWrite write, CancellationToken cancellationToken = default)
+    {
+        long chain, block;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(write);
+            chain = BalanceRow.Chain(write.ChainId);
+            block = BalanceRow.Block(write.BlockNumber);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+
+        var now = write.At.ToUnixTimeMilliseconds();
+        return _writer.WriteAsync(context =>
+        {
+            var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
+            var delete = writer.Command(DeleteSql, "$chain", "$address", "$token");
+            foreach (var key in write.Removals)
+            {
+                SqliteWalletWriter.Set(delete, 0, chain);
+                SqliteWalletWriter.Set(delete, 1, key.Address.ToLowerHex());
+                SqliteWalletWriter.Set(delete, 2, BalanceRow.Token(key.Token));
+                delete.ExecuteNonQuery();
+            }
+
+            var upsert = writer.Command(UpsertSql, "$chain", "$address", "$token", "$balance", "$block", "$now");
+            foreach (var entry in write.Upserts)
+            {
+                SqliteWalletWriter.Set(upsert, 0, chain);
+                SqliteWalletWriter.Set(upsert, 1, entry.Key.Address.ToLowerHex());
+                SqliteWalletWriter.Set(upsert, 2, BalanceRow.Token(entry.Key.Token));
+                SqliteWalletWriter.Set(upsert, 3, entry.Balance.ToString());
+                SqliteWalletWriter.Set(upsert, 4, BalanceRow.Block(entry.BlockNumber));
+                SqliteWalletWriter.Set(upsert, 5, now);
+                upsert.ExecuteNonQuery();
+            }
+
+            var head = writer.Command(HeadSql, "$chain", "$block", "$now");
+            SqliteWalletWriter.Set(head, 0, chain);
+            SqliteWalletWriter.Set(head, 1, block);
+            SqliteWalletWriter.Set(head, 2, now);
+            return head.ExecuteNonQuery();
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<AddressBalances?> GetAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
+        ReadAsync(connection =>
+        {
+            // One statement, so the head and the rows come from the same snapshot of the database.
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT h.block_number, b.token, b.balance, b.block_number FROM balance_heads h " +
+                "LEFT JOIN balances b ON b.chain_id = h.chain_id AND b.address = $address WHERE h.chain_id = $chain ORDER BY b.token;";
+            command.Parameters.AddWithValue("$chain", BalanceRow.Chain(chainId));
+            command.Parameters.AddWithValue("$address", address.ToLowerHex());
+            using var reader = command.ExecuteReader();
+            ulong? head = null;
+            var entries = new List<BalanceEntry>();
+            var lower = address.ToLowerHex();
+            while (reader.Read())
+            {
+                head = (ulong)reader.GetInt64(0);
+                if (!reader.IsDBNull(1))
+                {
+                    entries.Add(BalanceRow.Entry(lower, reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+                }
+            }
+
+            return head is { } block ? new AddressBalances(chainId, address, block, entries) : null;
+        });
+
+    /// <summary>Releases the writer lease and the pooled read connections.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _writer.Dispose();
+        using var connection = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read)
+    {
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            using var connection = SqliteWriter.OpenConnection(_readConnectionString);
+            return Task.FromResult(read(connection));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+}
