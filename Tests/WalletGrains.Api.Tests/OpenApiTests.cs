@@ -22,6 +22,11 @@ public sealed class OpenApiTests
             ("/v1/accounts", "get", "ListAccounts"),
             ("/v1/accounts/{chainId}/{address}", "get", "GetAccount"),
             ("/v1/api-keys", "post", "CreateApiKey"),
+            ("/v1/watches", "post", "UpsertWatch"),
+            ("/v1/watches", "get", "ListWatches"),
+            ("/v1/watches/{chainId}/{address}", "get", "GetWatch"),
+            ("/v1/watches/{chainId}/{address}", "delete", "DeleteWatch"),
+            ("/v1/balances/{chainId}/{address}", "get", "GetBalances"),
         };
         var paths = doc.GetProperty("paths");
         foreach (var (path, method, name) in expected)
