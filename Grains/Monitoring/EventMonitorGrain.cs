@@ -142,6 +142,12 @@ public sealed class EventMonitorGrain : Grain, IEventMonitorGrain, IRemindable
             _lastError = e.Message;
             MonitorLog.PollFailed(_logger, ChainId, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage failures reach the caller (or the runtime's timer log) unchanged; the status shows them too.
+            _lastError = e.Message;
+            throw;
+        }
     }
 
     private async Task PollStepsAsync(CancellationToken cancellationToken)
@@ -161,9 +167,21 @@ public sealed class EventMonitorGrain : Grain, IEventMonitorGrain, IRemindable
         {
             await InitializeAsync(head, cancellationToken);
         }
-        else if (tip is not null && (tipItem!.Value is not { } canonical || canonical.Hash != Bytes32.Parse(tip.Hash)))
+        else if (tip is not null)
         {
-            await RewindAsync(cancellationToken);
+            if (tipItem!.Value is not { } canonical)
+            {
+                // The node has no block at our cursor yet: a lagging node behind a load balancer or failover, or a
+                // chain that got shorter for now. Reorged blocks are recognised by their hash once the height is back,
+                // so nothing is reported removed because of a node that is merely behind.
+                MonitorLog.NodeBehind(_logger, ChainId, head, tip.Number);
+                return;
+            }
+
+            if (canonical.Hash != Bytes32.Parse(tip.Hash))
+            {
+                await RewindAsync(cancellationToken);
+            }
         }
 
         var confirmations = (ulong)_chain.Options.Confirmations;

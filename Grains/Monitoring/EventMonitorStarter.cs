@@ -19,6 +19,7 @@ public sealed class EventMonitorStarter(
     private readonly CancellationTokenSource _stopping = new();
     private CancellationTokenRegistration _started;
     private Task _run = Task.CompletedTask;
+    private int _stopped;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,6 +29,12 @@ public sealed class EventMonitorStarter(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped again after it was disposed (tests stop and dispose nodes more than once).
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _started.DisposeAsync();
         try
@@ -42,6 +49,7 @@ public sealed class EventMonitorStarter(
 
     public void Dispose()
     {
+        Interlocked.Exchange(ref _stopped, 1);
         _started.Dispose();
         _stopping.Dispose();
     }

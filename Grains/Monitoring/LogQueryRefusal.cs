@@ -12,7 +12,7 @@ public enum LogQueryRefusalKind
     /// <summary>The block range, the result count, the response size or the query time was too large: query fewer blocks.</summary>
     TooLarge,
 
-    /// <summary>A topic position lists too many alternatives: query fewer addresses at once.</summary>
+    /// <summary>A topic position lists too many alternatives (or the request body is too large): query fewer addresses at once.</summary>
     TooManyAlternatives,
 }
 
@@ -57,6 +57,12 @@ public static class LogQueryRefusal
         if (error.Kind == RpcErrorKind.Timeout)
         {
             return LogQueryRefusalKind.TooLarge;
+        }
+
+        // HTTP 413 Content Too Large (RFC 9110 §15.5.14): the request body itself, i.e. the address lists, is too big.
+        if (error.HttpStatus == 413)
+        {
+            return LogQueryRefusalKind.TooManyAlternatives;
         }
 
         return (FindRow(error.RpcMessage) ?? FindRow(error.ErrorData) ?? (error.RpcMessage is null ? FindRow(error.Message) : null))?.Kind

@@ -26,6 +26,9 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2306, Level = LogLevel.Debug, Message = "Event monitor {ChainId}: the chain changed while a step was read ({Reason}); retrying next poll")]
     public static partial void ChainMoved(ILogger logger, ulong chainId, string reason);
 
+    [LoggerMessage(EventId = 2309, Level = LogLevel.Debug, Message = "Event monitor {ChainId}: the node's head {Head} is below the cursor block {Cursor}; waiting for it")]
+    public static partial void NodeBehind(ILogger logger, ulong chainId, ulong head, ulong cursor);
+
     [LoggerMessage(EventId = 2307, Level = LogLevel.Warning, Message = "Could not start the event monitor of chain {ChainId}: {Reason}; retrying")]
     public static partial void StartFailed(ILogger logger, ulong chainId, string reason);
 

@@ -57,6 +57,11 @@ public sealed class LogQueryRefusalTests
         Assert.Equal(LogQueryRefusalKind.None, LogQueryRefusal.Classify(new RpcException("eth_getLogs", RpcErrorKind.ServerUnavailable, "eth_getLogs failed: Connection refused")));
     }
 
+    [Fact]
+    public void A_request_body_too_large_for_the_node_asks_for_fewer_addresses() =>
+        Assert.Equal(LogQueryRefusalKind.TooManyAlternatives, LogQueryRefusal.Classify(
+            new RpcException("batch of 2 (eth_getLogs, ...)", RpcErrorKind.Unknown, "got HTTP 413 without a JSON-RPC answer: Request Entity Too Large", httpStatus: 413)));
+
     private static RpcException Error(int code, string message, string? data = null)
     {
         var error = new System.Text.Json.Nodes.JsonObject { ["code"] = code, ["message"] = message };
