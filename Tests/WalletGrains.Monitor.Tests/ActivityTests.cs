@@ -65,6 +65,32 @@ public sealed class ActivityTests(ActivityChain chain, PostgresFixture postgres)
         Assert.Contains(events, e => e.TxHash == tokenSent.TxHash && (string?)e.Data["token"] == chain.Token.ToChecksumString());
     }
 
+    [Fact]
+    public async Task Many_watched_addresses_are_queried_in_chunks_and_each_one_still_gets_its_event()
+    {
+        await using var storage = await MonitorStorage.CreateAsync(StorageKind.Postgres, postgres);
+        var watched = new TestWatchedAddresses();
+        var targets = Enumerable.Range(0, 7).Select(_ => MonitorChain.NewAddress()).ToList();
+        targets.ForEach(watched.Add);
+        var settings = new Dictionary<string, string?> { ["Monitor:AddressesPerQuery"] = "2" };
+        await using var host = await MonitorHost.StartAsync(storage, chain.RpcUrl, chain.Anvil.ChainId, watched, settings);
+        await host.WaitForStatusAsync(s => s.Cursor is not null);
+
+        var mined = new List<(Address Target, MinedTransaction Tx)>();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            mined.Add((targets[i], i % 2 == 0 ? await chain.TransferTokenAsync(targets[i], (ulong)(i + 1)) : await chain.SendNativeAsync(targets[i], (ulong)(i + 1))));
+        }
+
+        await host.WaitForStatusAsync(s => s.Cursor >= mined[^1].Tx.BlockNumber);
+        foreach (var (target, tx) in mined)
+        {
+            var e = Assert.Single(await storage.Events.ReadAsync(target));
+            Assert.Equal(tx.TxHash, e.TxHash);
+            Assert.Equal(WalletEventTypes.TransferIncoming, e.Type);
+        }
+    }
+
     private static void AssertEvent(SeenEvent e, string type, MinedTransaction mined, Address? token, params (string Field, object Value)[] fields)
     {
         Assert.Equal(type, e.Type);
