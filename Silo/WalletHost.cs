@@ -60,6 +60,7 @@ public static partial class WalletHost
             builder.Services.AddWalletApi(builder.Configuration);
             builder.Services.AddWalletDashboard();
             builder.Services.AddWalletOperations(builder.Configuration);
+            WalletGrains.Grains.Monitoring.MonitorServiceCollectionExtensions.AddWalletEventMonitor(builder.Services);
         }
         catch
         {

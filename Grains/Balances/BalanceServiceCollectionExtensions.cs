@@ -40,7 +40,8 @@ public static class BalanceServiceCollectionExtensions
                 break;
         }
 
-        services.TryAddSingleton<IWatchedAddresses, WatchedAddresses>();
+        // Registered outright: the event monitor falls back to custodied accounts only when no watch store exists.
+        services.AddSingleton<IWatchedAddresses, WatchedAddresses>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WalletOptions>, BalanceOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BalanceGrainsStarter>());
         return services;

@@ -69,6 +69,9 @@ public sealed class ChainOptions
     /// </summary>
     public int MaxRpcRequestBytes { get; set; } = 1_500_000;
 
+    /// <summary>The event monitor of this chain (<c>Wallet:Chains:N:Monitor:*</c>, see <see cref="Monitoring.ChainMonitorOptions"/>).</summary>
+    public Monitoring.ChainMonitorOptions Monitor { get; set; } = new();
+
     /// <summary>The cap parsed; valid after options validation.</summary>
     public UInt256 MaxFeePerGasCapWei => UInt256.Parse(MaxFeePerGasCap);
 }

@@ -1,0 +1,24 @@
+namespace WalletGrains.Grains.Monitoring;
+
+/// <summary>
+/// The durable state of one chain's event monitor (grain state "eventMonitor"): where to continue, and the recent
+/// processed blocks with the events reported for each, so a reorg can be detected (hash chain) and undone (the same
+/// events again with <c>removed: true</c>). Written only after the events of a step are in the event log.
+/// </summary>
+public sealed class EventMonitorState
+{
+    /// <summary>False until the first poll chose the start position.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>The first block not yet processed (the cursor is this minus one).</summary>
+    public ulong NextBlock { get; set; }
+
+    /// <summary>The last processed blocks in ascending order (at most the reorg window), the newest being the cursor's block when known.</summary>
+    public List<MonitoredBlock> Recent { get; set; } = [];
+}
+
+/// <summary>A processed block: its links and the events reported for it (type and data JSON).</summary>
+public sealed record MonitoredBlock(ulong Number, string Hash, string ParentHash, IReadOnlyList<ReportedEvent> Events);
+
+/// <summary>An event as appended to the event log, kept to report its removal after a reorg.</summary>
+public sealed record ReportedEvent(string Type, string Data);
