@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WalletGrains.Api.Accounts;
 using WalletGrains.Api.ApiKeys;
+using WalletGrains.Api.Events;
 using WalletGrains.Api.Transactions;
 using WalletGrains.Grains.Resources;
 
@@ -85,6 +86,7 @@ public static class WalletApiExtensions
         endpoints.MapTransactionsApi();
         endpoints.MapAccountsApi();
         endpoints.MapApiKeysApi();
+        endpoints.MapDeliveryApi();
 
         endpoints.MapOpenApi().AllowAnonymous().DisableRateLimiting();
 
