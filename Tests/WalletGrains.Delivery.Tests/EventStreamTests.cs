@@ -108,6 +108,22 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    public async Task Stopping_the_host_ends_open_streams()
+    {
+        await using var storage = await TestStorage.CreateAsync("sqlite");
+        var host = await DeliveryHost.StartAsync(storage);
+        await using var stream = await SseClient.OpenAsync(host.Http, "v1/events/stream", cancellationToken: Ct);
+        await host.Store.AppendEventsAsync([TestEvents.Approval()], Ct);
+        await stream.NextAsync(MessageTimeout);
+
+        // Kestrel waits for open requests when it stops; the stream must end by itself, well before the 30 s shutdown timeout.
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        await host.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopped.Elapsed}");
+        await Assert.ThrowsAnyAsync<Exception>(() => stream.NextAsync(MessageTimeout));
+    }
+
+    [Fact]
     public async Task Bad_resume_points_are_refused()
     {
         await using var storage = await TestStorage.CreateAsync("sqlite");

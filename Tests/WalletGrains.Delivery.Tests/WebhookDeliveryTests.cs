@@ -179,6 +179,30 @@ public sealed class WebhookDeliveryTests
         await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (long)w["cursor"]! == appended[^1].Id, "the cursor at the last event");
     }
 
+    [Theory]
+    [MemberData(nameof(TestStorage.Kinds), MemberType = typeof(TestStorage))]
+    public async Task Two_silos_on_one_database_deliver_each_event_once_in_order(string kind)
+    {
+        await using var storage = await TestStorage.CreateAsync(kind);
+        await using var first = await DeliveryHost.StartAsync(storage);
+        await using var second = await DeliveryHost.StartAsync(storage);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await CreateWebhookAsync(first, receiver.Url, "*");
+        second.Services.GetRequiredService<IWebhookDispatcher>().Wake();
+
+        // Both dispatchers run a worker for the webhook; appends land on either silo, so either may be first to see them.
+        var appended = new List<WalletEvent>();
+        for (var i = 0; i < 10; i++)
+        {
+            var host = i % 2 == 0 ? first : second;
+            appended.AddRange(await host.Store.AppendEventsAsync(TestEvents.Mix(2), Ct));
+        }
+
+        await Eventually.UntilAsync(() => receiver.Accepted.Count >= appended.Count, $"{appended.Count} deliveries");
+        Assert.Equal(appended.Select(e => e.Id), receiver.Accepted.Select(r => JsonNode.Parse(r.Body)!["id"]!.GetValue<long>()));
+        Assert.Equal(appended.Count, receiver.Requests.Count);
+    }
+
     [Fact]
     public async Task Bad_requests_are_refused_with_codes_and_write_nothing()
     {

@@ -10,16 +10,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WalletGrains.Api;
-using WalletGrains.Api.Events;
 using WalletGrains.Grains.Delivery;
 using WalletGrains.Grains.Storage;
 
 namespace WalletGrains.Delivery.Tests;
 
 /// <summary>
-/// The API's services and middleware, the wallet store on real storage and event delivery (<c>AddWalletDelivery</c>,
-/// <c>MapDeliveryApi</c>), on Kestrel at a free 127.0.0.1 port; no grains or chains, since events are appended to the
-/// store directly. Each test starts its own, optionally on a fake clock.
+/// The API's services, middleware and routes (<c>MapWalletApi</c>, which maps the delivery routes), the wallet store on
+/// real storage and event delivery (<c>AddWalletDelivery</c>), on Kestrel at a free 127.0.0.1 port; no grains or chains,
+/// since events are appended to the store directly. Each test starts its own, optionally on a fake clock.
 /// </summary>
 public sealed class DeliveryHost : IAsyncDisposable
 {
@@ -74,7 +73,7 @@ public sealed class DeliveryHost : IAsyncDisposable
 
         var app = builder.Build();
         app.UseWalletApi();
-        app.MapDeliveryApi();
+        app.MapWalletApi();
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         return new DeliveryHost(app, new Uri(address.TrimEnd('/') + "/"));
