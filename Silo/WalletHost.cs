@@ -3,6 +3,7 @@ using WalletGrains.Api;
 using WalletGrains.Api.Dashboard;
 using WalletGrains.Api.Operations;
 using WalletGrains.Grains.Chains;
+using WalletGrains.Grains.Delivery;
 using WalletGrains.Grains.Keys;
 using WalletGrains.Grains.Sending;
 using WalletGrains.Grains.Storage;
@@ -52,6 +53,7 @@ public static partial class WalletHost
             builder.Services.AddSingleton<IWalletStore>(_ => storage.Provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase)
                 ? new SqliteWalletStore(storage.ConnectionString)
                 : new PostgresWalletStore(storage.ConnectionString));
+            builder.Services.AddWalletDelivery(builder.Configuration, storage.Provider, storage.ConnectionString);
             builder.Services.AddWalletChains(builder.Configuration);
             builder.Services.AddWalletKeyStore(builder.Configuration);
             builder.Services.AddSingleton<ISendGateway, SendGateway>();

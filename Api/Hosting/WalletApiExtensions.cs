@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using WalletGrains.Api.Accounts;
 using WalletGrains.Api.ApiKeys;
+using WalletGrains.Api.Events;
 using WalletGrains.Api.Transactions;
 using WalletGrains.Grains.Resources;
 
@@ -86,6 +87,7 @@ public static class WalletApiExtensions
         endpoints.MapAccountsApi();
         endpoints.MapApiKeysApi();
         Balances.BalancesApi.MapBalancesAndWatchesApi(endpoints);
+        endpoints.MapDeliveryApi();
 
         endpoints.MapOpenApi().AllowAnonymous().DisableRateLimiting();
 

@@ -27,6 +27,14 @@ public sealed class OpenApiTests
             ("/v1/watches/{chainId}/{address}", "get", "GetWatch"),
             ("/v1/watches/{chainId}/{address}", "delete", "DeleteWatch"),
             ("/v1/balances/{chainId}/{address}", "get", "GetBalances"),
+            ("/v1/events", "get", "ListEvents"),
+            ("/v1/events/stream", "get", "StreamEvents"),
+            ("/v1/webhooks", "post", "CreateWebhook"),
+            ("/v1/webhooks", "get", "ListWebhooks"),
+            ("/v1/webhooks/{id}", "get", "GetWebhook"),
+            ("/v1/webhooks/{id}", "delete", "DeleteWebhook"),
+            ("/v1/webhooks/{id}/enable", "post", "EnableWebhook"),
+            ("/v1/webhooks/{id}/disable", "post", "DisableWebhook"),
         };
         var paths = doc.GetProperty("paths");
         foreach (var (path, method, name) in expected)
