@@ -18,6 +18,7 @@ public sealed class BalanceGrainsStarter(IChainRegistry chains, IGrainFactory gr
 
     private readonly CancellationTokenSource _stopping = new();
     private Task _retries = Task.CompletedTask;
+    private int _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,11 +40,21 @@ public sealed class BalanceGrainsStarter(IChainRegistry chains, IGrainFactory gr
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped again after it was disposed (tests stop and dispose nodes more than once).
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _retries.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        _stopping.Dispose();
+    }
 
     private async Task RetryAsync(List<ulong> chainIds, CancellationToken stopping)
     {
