@@ -47,6 +47,12 @@ internal sealed record BenchOptions
     /// <summary>Load from <see cref="HttpClient"/> instead of the lean socket client (<see cref="RawHttpLoad"/>), to compare generator costs.</summary>
     public bool HttpClientLoad { get; init; }
 
+    /// <summary>
+    /// Do not wait for the chain to include every accepted send (nor check it): with a small MaxInFlight the queue drains
+    /// only MaxInFlight per account per block, minutes for a 5,000-send burst to one account.
+    /// </summary>
+    public bool NoSettle { get; init; }
+
     /// <summary>A folder to write each scenario's per-request latencies to as CSV (index, start ms, latency ms, outcome).</summary>
     public string? DumpDirectory { get; init; }
 
@@ -79,6 +85,7 @@ internal sealed record BenchOptions
                 "--block-time" => options with { BlockTime = Int() },
                 "--markdown" => options with { MarkdownPath = Value() },
                 "--dump" => options with { DumpDirectory = Value() },
+                "--no-settle" => options with { NoSettle = true },
                 "--httpclient" => options with { HttpClientLoad = true },
                 "--instant-chain" => options with { InstantChain = true, Naive = false },
                 _ => throw new ArgumentException($"Unknown option '{name}'. See bench/WalletGrains.Bench.Send/README.md."),

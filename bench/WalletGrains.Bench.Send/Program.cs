@@ -115,7 +115,7 @@ async Task RunServiceAsync(string storage, string connectionString, int? postgre
     }
 
     report.Fact($"{storage} warm-up: {rounds} round(s) of {options.WarmUp:N0} burst sends + {options.Rate / 2:N0} open-loop sends in {warmClock.Elapsed.TotalSeconds:0.0} s, until a round compiled fewer than 100 methods");
-    if (!options.InstantChain)
+    if (!options.InstantChain && !options.NoSettle)
     {
         await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
     }
@@ -141,8 +141,8 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
     var threadLine = threads.Summary();
     var probes = service.Probes.Summaries();
     var grainAfter = service.AccountGrainSnapshot();
-    var onChain = "n/a (instant chain: nothing is mined)";
-    if (!options.InstantChain)
+    var onChain = options.InstantChain ? "n/a (instant chain: nothing is mined)" : "not waited for (--no-settle: queued sends drain at MaxInFlight per account per block)";
+    if (!options.InstantChain && !options.NoSettle)
     {
         var settled = await service.WaitUntilSettledAsync(anvil.ChainId, accounts, settleDeadline);
         onChain = $"{await CheckOnChainAsync(accounts, run)} (settled {settled.TotalSeconds:0.0} s later)";
