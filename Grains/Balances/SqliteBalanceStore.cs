@@ -22,28 +22,17 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
         "INSERT INTO balance_heads (chain_id, block_number, updated_at_ms) VALUES ($chain, $block, $now) " +
         "ON CONFLICT (chain_id) DO UPDATE SET block_number = excluded.block_number, updated_at_ms = excluded.updated_at_ms;";
 
-    private readonly string _readConnectionString;
-    private readonly SqliteWriter _writer;
-    private int _disposed;
+    private readonly SqliteStoreFile _file;
 
     /// <summary>Opens the store on an existing, migrated database file.</summary>
     public SqliteBalanceStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            throw new ArgumentException($"The SQLite balance store needs a database file; '{builder.DataSource}' is in memory.", nameof(connectionString));
-        }
-
-        _writer = SqliteWriter.Acquire(connectionString);
-        builder.Pooling = true;
-        _readConnectionString = builder.ToString();
+        _file = new SqliteStoreFile(connectionString, "balance");
     }
 
     /// <inheritdoc />
     public Task<BalanceSnapshot?> LoadAsync(ulong chainId, CancellationToken cancellationToken = default) =>
-        ReadAsync(connection =>
+        _file.ReadAsync(connection =>
         {
             var chain = BalanceRow.Chain(chainId);
             using var head = connection.CreateCommand();
@@ -76,7 +65,7 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
             ArgumentNullException.ThrowIfNull(write);
             chain = BalanceRow.Chain(write.ChainId);
             block = BalanceRow.Block(write.BlockNumber);
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _file.ThrowIfDisposed();
         }
         catch (Exception ex)
         {
@@ -84,7 +73,7 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
         }
 
         var now = write.At.ToUnixTimeMilliseconds();
-        return _writer.WriteAsync(context =>
+        return _file.WriteAsync(context =>
         {
             var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
             var delete = writer.Command(DeleteSql, "$chain", "$address", "$token");
@@ -118,7 +107,7 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
 
     /// <inheritdoc />
     public Task<AddressBalances?> GetAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
-        ReadAsync(connection =>
+        _file.ReadAsync(connection =>
         {
             // One statement, so the head and the rows come from the same snapshot of the database.
             using var command = connection.CreateCommand();
@@ -146,27 +135,7 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
     /// <summary>Releases the writer lease and the pooled read connections.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _writer.Dispose();
-        using var connection = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(connection);
+        _file.Dispose();
     }
 
-    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read)
-    {
-        try
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            using var connection = SqliteWriter.OpenConnection(_readConnectionString);
-            return Task.FromResult(read(connection));
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
 }

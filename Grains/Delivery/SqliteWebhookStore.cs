@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;
 
 namespace WalletGrains.Grains.Delivery;
@@ -23,25 +24,12 @@ public sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDispo
         "last_delivered_at_ms = $last_delivered, lease_owner = $lease_owner, lease_until_ms = $lease_until, version = version + 1 " +
         "WHERE id = $id AND version = $version;";
 
-    private readonly string _readConnectionString;
-    private readonly SqliteWriter _writer;
-    private int _disposed;
+    private readonly SqliteStoreFile _file;
 
     /// <summary>Opens the store on an existing, migrated database file.</summary>
     public SqliteWebhookStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            throw new ArgumentException(
-                $"The SQLite webhook store needs a database file; '{builder.DataSource}' is in memory, which the writer and readers could not share.",
-                nameof(connectionString));
-        }
-
-        _writer = SqliteWriter.Acquire(connectionString);
-        builder.Pooling = true;
-        _readConnectionString = builder.ToString();
+        _file = new SqliteStoreFile(connectionString, "webhook");
     }
 
     /// <inheritdoc />
@@ -84,7 +72,7 @@ public sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDispo
     public Task<Webhook?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return ReadAsync(connection =>
+        return _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {WebhookColumns.SelectList()} FROM webhooks WHERE id = $id;";
@@ -96,7 +84,7 @@ public sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDispo
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Webhook>> ListAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<Webhook>>(connection =>
+        _file.ReadAsync<IReadOnlyList<Webhook>>(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {WebhookColumns.SelectList()} FROM webhooks ORDER BY created_at_ms, id;";
@@ -161,14 +149,7 @@ public sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDispo
     /// <summary>Releases the writer lease and the pooled read connections.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _writer.Dispose();
-        using var connection = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(connection);
+        _file.Dispose();
     }
 
     /// <inheritdoc />
@@ -182,22 +163,6 @@ public sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDispo
 
     /// <summary>Runs <paramref name="write"/> on the shared writer connection (one statement each, cheap next to the HTTP request a write records).</summary>
     private Task<T> WriteAsync<T>(Func<SqliteConnection, T> write) =>
-        Volatile.Read(ref _disposed) != 0
-            ? Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWebhookStore), "The SQLite webhook store is disposed."))
-            : _writer.WriteAsync(context => write(context.Connection));
+        _file.WriteAsync(context => write(context.Connection));
 
-    /// <summary>Runs a read on a pooled connection; SQLite calls are synchronous, so the task is complete on return.</summary>
-    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read)
-    {
-        try
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            using var connection = SqliteWriter.OpenConnection(_readConnectionString);
-            return Task.FromResult(read(connection));
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
 }

@@ -61,31 +61,17 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     private static readonly string OneSql =
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id WHERE t.id = $id ORDER BY a.seq;";
 
-    private readonly string _readConnectionString;
-    private readonly SqliteWriter _writer;
-    private int _disposed;
+    private readonly SqliteStoreFile _file;
 
     /// <summary>Opens the store on an existing, migrated database file (the directory is created if missing).</summary>
     public SqliteWalletStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            throw new ArgumentException(
-                $"The SQLite wallet store needs a database file; '{builder.DataSource}' is in memory, which the writer and readers could not share.",
-                nameof(connectionString));
-        }
-
-        // Acquiring creates the directory; the key is the file's full path, so every spelling of it shares one writer.
-        _writer = SqliteWriter.Acquire(connectionString);
-        builder.Pooling = true;
-        _readConnectionString = builder.ToString();
+        _file = new SqliteStoreFile(connectionString, "wallet");
     }
 
     /// <inheritdoc />
     public Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
-        ReadAsync(connection =>
+        _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {WalletColumns.AccountColumns} FROM accounts WHERE chain_id = $chain AND address = $address;";
@@ -97,7 +83,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccountRecord>> ListAccountsAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<AccountRecord>>(connection =>
+        _file.ReadAsync<IReadOnlyList<AccountRecord>>(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {WalletColumns.AccountColumns} FROM accounts ORDER BY chain_id, address;";
@@ -130,7 +116,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<WalletTransaction>>(connection =>
+        _file.ReadAsync<IReadOnlyList<WalletTransaction>>(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = LiveSql;
@@ -143,7 +129,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     public Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return ReadAsync(connection =>
+        return _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = OneSql;
@@ -156,7 +142,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     public Task<TransactionPage> ListTransactionsAsync(TransactionQuery query, CancellationToken cancellationToken = default)
     {
         var listing = TransactionListing.Create(query);
-        return ReadAsync(connection =>
+        return _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             var where = new List<string>();
@@ -199,7 +185,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     {
         ArgumentNullException.ThrowIfNull(apiKeyId);
         ArgumentNullException.ThrowIfNull(key);
-        return ReadAsync(connection =>
+        return _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {WalletColumns.IdempotencyColumns} FROM idempotency_keys WHERE api_key_id = $api_key AND key = $key;";
@@ -250,7 +236,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     public Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keyHash);
-        return ReadAsync(connection =>
+        return _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {ApiKeyRow.Columns} FROM api_keys WHERE key_hash = $hash;";
@@ -291,7 +277,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return Task.FromException<IReadOnlyList<WalletEvent>>(ex);
         }
 
-        return ReadAsync<IReadOnlyList<WalletEvent>>(connection =>
+        return _file.ReadAsync<IReadOnlyList<WalletEvent>>(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = ReadEventsSql;
@@ -310,7 +296,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
     /// <inheritdoc />
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync(connection =>
+        _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -323,14 +309,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     /// <summary>Stops the writer after the queued writes and releases pooled connections.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _writer.Dispose();
-        using var connection = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(connection);
+        _file.Dispose();
     }
 
     /// <inheritdoc />
@@ -342,9 +321,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
     /// <summary>Runs <paramref name="write"/> on the shared writer connection inside a savepoint of the next group transaction; completes after COMMIT.</summary>
     private Task<T> WriteAsync<T>(Func<SqliteWalletWriter, T> write) =>
-        Volatile.Read(ref _disposed) != 0
-            ? Task.FromException<T>(new ObjectDisposedException(nameof(SqliteWalletStore), "The SQLite wallet store is disposed."))
-            : _writer.WriteAsync(context => write(context.Attachment(static connection => new SqliteWalletWriter(connection))));
+        _file.WriteAsync(context => write(context.Attachment(static connection => new SqliteWalletWriter(connection))));
 
     /// <summary>One commit inside its savepoint on the writer thread; throwing undoes it (SQLite order = plan order).</summary>
     private static AccountRecord Commit(SqliteWalletWriter writer, WalletWritePlan plan)
@@ -568,18 +545,4 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         return assembler.Build();
     }
 
-    /// <summary>Runs a read on a pooled connection. SQLite calls are synchronous, so the task is complete on return.</summary>
-    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read)
-    {
-        try
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            using var connection = SqliteWriter.OpenConnection(_readConnectionString);
-            return Task.FromResult(read(connection));
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
 }

@@ -18,23 +18,12 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
 
     private const string RemoveSql = "DELETE FROM watches WHERE chain_id = $chain AND address = $address;";
 
-    private readonly string _readConnectionString;
-    private readonly SqliteWriter _writer;
-    private int _disposed;
+    private readonly SqliteStoreFile _file;
 
     /// <summary>Opens the store on an existing, migrated database file.</summary>
     public SqliteWatchStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
-        {
-            throw new ArgumentException($"The SQLite watch store needs a database file; '{builder.DataSource}' is in memory.", nameof(connectionString));
-        }
-
-        _writer = SqliteWriter.Acquire(connectionString);
-        builder.Pooling = true;
-        _readConnectionString = builder.ToString();
+        _file = new SqliteStoreFile(connectionString, "watch");
     }
 
     /// <inheritdoc />
@@ -44,14 +33,14 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
         try
         {
             row = WatchRow.Create(watch);
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _file.ThrowIfDisposed();
         }
         catch (Exception ex)
         {
             return Task.FromException<Watch>(ex);
         }
 
-        return _writer.WriteAsync(context =>
+        return _file.WriteAsync(context =>
         {
             var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
             var command = writer.Command(UpsertSql, "$chain", "$address", "$tokens", "$created");
@@ -66,7 +55,7 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
 
     /// <inheritdoc />
     public Task<Watch?> GetAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
-        ReadAsync(connection =>
+        _file.ReadAsync(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {WatchRow.Columns} FROM watches WHERE chain_id = $chain AND address = $address;";
@@ -83,7 +72,7 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
         try
         {
             chain = WalletColumns.ToInt64(chainId, "chain id");
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _file.ThrowIfDisposed();
         }
         catch (Exception ex)
         {
@@ -91,7 +80,7 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
         }
 
         var lower = address.ToLowerHex();
-        return _writer.WriteAsync(context =>
+        return _file.WriteAsync(context =>
         {
             var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
             var command = writer.Command(RemoveSql, "$chain", "$address");
@@ -103,7 +92,7 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Watch>> ListAsync(ulong? chainId, CancellationToken cancellationToken = default) =>
-        ReadAsync<IReadOnlyList<Watch>>(connection =>
+        _file.ReadAsync<IReadOnlyList<Watch>>(connection =>
         {
             using var command = connection.CreateCommand();
             if (chainId is { } id)
@@ -129,28 +118,7 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
     /// <summary>Releases the writer lease and the pooled read connections.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        _writer.Dispose();
-        using var connection = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(connection);
+        _file.Dispose();
     }
 
-    /// <summary>Runs a read on a pooled connection; SQLite calls are synchronous, so the task is complete on return.</summary>
-    private Task<T> ReadAsync<T>(Func<SqliteConnection, T> read)
-    {
-        try
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            using var connection = SqliteWriter.OpenConnection(_readConnectionString);
-            return Task.FromResult(read(connection));
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
 }
