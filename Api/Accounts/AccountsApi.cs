@@ -22,17 +22,13 @@ public static class AccountsApi
         group.MapGet("", ListAsync)
             .WithName("ListAccounts")
             .WithSummary("Every custodied address on every configured chain")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 429);
 
         group.MapGet("/{chainId}/{address}", GetAsync)
             .WithName("GetAccount")
             .WithSummary("One custodied account on one chain")
             .WithDescription("404 unknown_chain when the chain is not configured, 404 unknown_account when the address is not custodied.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 404, 429);
 
         return group;
     }

@@ -32,11 +32,7 @@ public static class ApiKeysApi
             .WithDescription("Roles: admin (everything, sends from any custodied address), sender (reads; sends and cancels from its allowedFrom list, "
                 + "which must not be empty), reader (reads only). allowedFrom is only for senders. The key is shown in this response only.")
             .Accepts<CreateApiKeyBody>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 403, 415, 429);
 
         return group;
     }

@@ -37,10 +37,7 @@ public static class BalancesApi
             .WithDescription("From the latest snapshot, all read at blockNumber (a token whose read failed keeps its last known balance, or null). "
                 + "404 unknown_chain when the chain is not configured, address_not_followed when the address is neither custodied nor watched, "
                 + "balance_not_ready when it is followed but not read yet (it is read at the chain's next block).")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 404, 429);
 
         return group;
     }

@@ -65,9 +65,7 @@ public static class DashboardApi
             .WithSummary("Live runtime, account, transaction and chain state for the dashboard (admin)")
             .WithDescription("Needs the admin key, except for loopback requests when the silo runs in Development and listens on loopback only.")
             .RequireAuthorization(Policy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 403, 429);
 
         return group;
     }

@@ -39,9 +39,7 @@ public static class EventsApi
             .WithSummary("Events after an id, oldest first")
             .WithDescription("Returns {items, next}; call again with after=next to continue (next equals after when there is nothing newer yet). "
                 + "With types, events of other types are skipped and next points past them.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 429);
 
         group.MapGet("/stream", Stream)
             .WithName("StreamEvents")
@@ -49,9 +47,7 @@ public static class EventsApi
             .WithDescription("text/event-stream with one message per event: 'id: <event id>', 'event: <type>', 'data: <event JSON>'. "
                 + "Starts after the Last-Event-ID header (sent by reconnecting clients) or else after the 'after' query parameter (default 0: the whole log), "
                 + "pushes new events as they are committed, and sends a comment line as heartbeat when idle.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 429);
 
         return group;
     }

@@ -58,30 +58,19 @@ public static class TransactionsApi
             .RequireAuthorization(ApiPolicies.Send)
             .RequireRateLimiting(WalletRateLimiting.SendsPolicy)
             .Accepts<SendTransactionBody>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(400, 401, 403, 413, 415, 422, 429, 503);
 
         group.MapGet("/{id}", GetAsync)
             .WithName("GetTransaction")
             .WithSummary("One transaction")
             .RequireAuthorization(ApiPolicies.Read)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 404, 429);
 
         group.MapGet("", ListAsync)
             .WithName("ListTransactions")
             .WithSummary("Transactions, newest first, filtered and paged")
             .RequireAuthorization(ApiPolicies.Read)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 429);
 
         group.MapPost("/{id}/cancel", CancelAsync)
             .WithName("CancelTransaction")
@@ -89,13 +78,7 @@ public static class TransactionsApi
             .WithDescription("Replaces it with a zero-value self-transfer at the same nonce. Answers 202 with the Transaction (cancelRequested true); "
                 + "409 not_cancellable when it can no longer be cancelled.")
             .RequireAuthorization(ApiPolicies.Send)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(401, 403, 404, 409, 422, 429, 503);
 
         return group;
     }

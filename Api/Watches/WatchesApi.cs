@@ -36,40 +36,26 @@ public static class WatchesApi
                 + "too_many_tokens above 50 tokens.")
             .RequireAuthorization(ApiPolicies.Send)
             .Accepts<WatchBody>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 403, 413, 415, 429);
 
         group.MapGet("", ListAsync)
             .WithName("ListWatches")
             .WithSummary("Watches, ordered by chain then address")
             .RequireAuthorization(ApiPolicies.Read)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 429);
 
         group.MapGet("/{chainId}/{address}", GetAsync)
             .WithName("GetWatch")
             .WithSummary("One watch")
             .RequireAuthorization(ApiPolicies.Read)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 404, 429);
 
         group.MapDelete("/{chainId}/{address}", DeleteAsync)
             .WithName("DeleteWatch")
             .WithSummary("Stop following a watched address")
             .WithDescription("204 when the watch was removed, 404 not_found when there was none. A custodied account stays followed.")
             .RequireAuthorization(ApiPolicies.Send)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 403, 404, 429);
 
         return group;
     }

@@ -38,54 +38,35 @@ public static class WebhooksApi
                 + "Only a 2xx answer counts; failures are retried with exponential backoff and jitter, in order, for at least 24 hours, then the webhook is disabled. "
                 + "Deliver-at-least-once: deduplicate by event id. The secret is shown in this response only.")
             .Accepts<CreateWebhookBody>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(400, 401, 403, 413, 415, 429);
 
         group.MapGet("", ListAsync)
             .WithName("ListWebhooks")
             .WithSummary("Every webhook with its delivery state (admin)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 403, 429);
 
         group.MapGet("/{id}", GetAsync)
             .WithName("GetWebhook")
             .WithSummary("One webhook with its delivery state (admin)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 403, 404, 429);
 
         group.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteWebhook")
             .WithSummary("Delete a webhook (admin)")
             .WithDescription("Stops delivery; a request in flight may still arrive.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 403, 404, 429);
 
         group.MapPost("/{id}/enable", EnableAsync)
             .WithName("EnableWebhook")
             .WithSummary("Enable a disabled webhook (admin)")
             .WithDescription("Delivery resumes at once from the cursor, with the first event that was not delivered; the retry window starts over.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 403, 404, 429);
 
         group.MapPost("/{id}/disable", DisableAsync)
             .WithName("DisableWebhook")
             .WithSummary("Pause a webhook (admin)")
             .WithDescription("Delivery stops and the cursor stays; enable resumes from it.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblems(401, 403, 404, 429);
 
         return group;
     }
