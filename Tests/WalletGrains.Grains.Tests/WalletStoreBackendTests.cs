@@ -1,5 +1,6 @@
 using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Grains.Tests;
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Grains.Tests;
 

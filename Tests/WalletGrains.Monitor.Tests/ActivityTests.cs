@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Grains;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Monitor.Tests;
 

@@ -1,3 +1,5 @@
+using WalletGrains.Testing;
+
 namespace WalletGrains.Monitor.Tests;
 
 public sealed class RangeChain : MonitorChain;

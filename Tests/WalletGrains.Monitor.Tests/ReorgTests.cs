@@ -1,4 +1,5 @@
 using WalletGrains.Grains;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Monitor.Tests;
 

@@ -1,4 +1,5 @@
 using WalletGrains.Runtime.Testing;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Monitor.Tests;
 

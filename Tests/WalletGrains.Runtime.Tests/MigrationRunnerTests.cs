@@ -1,3 +1,5 @@
+using WalletGrains.Testing;
+
 namespace WalletGrains.Runtime.Tests;
 
 /// <summary>The versioned migration runner, on SQLite and on PostgreSQL (see the two subclasses).</summary>

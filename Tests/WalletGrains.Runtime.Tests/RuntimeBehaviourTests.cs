@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WalletGrains.Runtime.Testing;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Runtime.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Runtime.Tests;
 

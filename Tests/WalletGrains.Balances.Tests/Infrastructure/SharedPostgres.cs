@@ -1,4 +1,3 @@
-using Npgsql;
 using WalletGrains.Testing;
 
 [assembly: AssemblyFixture(typeof(WalletGrains.Balances.Tests.Infrastructure.SharedPostgres))]
@@ -6,45 +5,15 @@ using WalletGrains.Testing;
 namespace WalletGrains.Balances.Tests.Infrastructure;
 
 /// <summary>
-/// One PostgreSQL server for the whole test assembly (<c>$WALLETGRAINS_TEST_POSTGRES</c>, or a throwaway cluster started
-/// on first use and stopped when the assembly's tests end); each user gets a fresh database on it.
+/// The assembly's <see cref="PostgresFixture"/>, reachable statically: collection fixtures of this assembly create
+/// their databases before xunit hands them any other fixture. Stopped when the assembly's tests end.
 /// </summary>
 public sealed class SharedPostgres : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static PostgresTestServer? _server;
+    private static readonly PostgresFixture Postgres = new();
 
     /// <summary>A connection string to a new, empty database.</summary>
-    public static async Task<string> CreateDatabaseAsync(string prefix)
-    {
-        await Gate.WaitAsync();
-        try
-        {
-            _server ??= await PostgresTestServer.StartAsync();
-        }
-        finally
-        {
-            Gate.Release();
-        }
+    public static Task<string> CreateDatabaseAsync(string prefix) => Postgres.CreateDatabaseAsync(prefix);
 
-        var name = $"{prefix}_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(_server.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return _server.ForDatabase(name);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-            _server = null;
-        }
-    }
+    public ValueTask DisposeAsync() => Postgres.DisposeAsync();
 }

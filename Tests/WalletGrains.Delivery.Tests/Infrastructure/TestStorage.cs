@@ -1,5 +1,6 @@
 using Npgsql;
 using WalletGrains.Grains.Storage;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Delivery.Tests;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Monitor.Tests;
 
@@ -37,7 +38,7 @@ public sealed class MonitorStorage : IAsyncDisposable
     {
         if (kind == StorageKind.Postgres)
         {
-            return new MonitorStorage(kind, await postgres.CreateDatabaseAsync(), postgres, null);
+            return new MonitorStorage(kind, await postgres.CreateDatabaseAsync("wg_monitor"), postgres, null);
         }
 
         var directory = Directory.CreateTempSubdirectory("walletgrains-monitor-").FullName;

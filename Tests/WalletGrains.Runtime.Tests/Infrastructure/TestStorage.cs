@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Runtime.Tests;
 

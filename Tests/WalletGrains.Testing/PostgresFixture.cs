@@ -1,20 +1,16 @@
 using Npgsql;
-using WalletGrains.Testing;
 
-[assembly: AssemblyFixture(typeof(WalletGrains.Grains.Tests.PostgresFixture))]
-
-namespace WalletGrains.Grains.Tests;
+namespace WalletGrains.Testing;
 
 /// <summary>
-/// One PostgreSQL server for the whole test run, started on first use (tests that never touch PostgreSQL do not
-/// pay for it); each test creates its own database on it.
+/// One PostgreSQL server for a whole test assembly (<c>$WALLETGRAINS_TEST_POSTGRES</c>, or a throwaway cluster), started
+/// on first use so tests that never touch PostgreSQL do not pay for it; each test creates its own database on it.
+/// A test project uses it with <c>[assembly: AssemblyFixture(typeof(WalletGrains.Testing.PostgresFixture))]</c>.
 /// </summary>
-public sealed class PostgresFixture : IAsyncLifetime
+public sealed class PostgresFixture : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PostgresTestServer? _server;
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
@@ -27,10 +23,11 @@ public sealed class PostgresFixture : IAsyncLifetime
         _gate.Dispose();
     }
 
-    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    /// <summary>Creates an empty database with a unique name starting with <paramref name="prefix"/> and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var server = await ServerAsync();
+        // PostgreSQL truncates identifiers to 63 bytes; keep the unique suffix whole.
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)].ToLowerInvariant();
         await using var connection = new NpgsqlConnection(server.ConnectionString);
         await connection.OpenAsync();
