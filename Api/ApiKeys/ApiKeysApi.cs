@@ -17,6 +17,8 @@ namespace WalletGrains.Api.ApiKeys;
 /// <summary><c>/v1/api-keys</c> (admin): creates API keys; the secret is in the response once and stored only as a hash.</summary>
 public static class ApiKeysApi
 {
+    private static readonly string[] KnownProperties = ["role", "allowedFrom"];
+
     /// <summary>Most addresses on one sender's allow-list.</summary>
     public const int MaxAllowedFrom = 1000;
 
@@ -80,13 +82,9 @@ public static class ApiKeysApi
     {
         role = "";
         allowedFrom = [];
-        foreach (var property in body.EnumerateObject())
+        if (!JsonFields.TryCheckProperties(body, KnownProperties, out problem))
         {
-            if (property.Name is not ("role" or "allowedFrom"))
-            {
-                problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, $"Unknown property '{JsonFields.Truncate(property.Name)}'; expected role, allowedFrom.");
-                return false;
-            }
+            return false;
         }
 
         if (!body.TryGetProperty("role", out var roleElement) || roleElement.ValueKind != JsonValueKind.String || !ApiRoles.IsValid(roleElement.GetString()))

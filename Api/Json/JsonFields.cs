@@ -14,6 +14,35 @@ namespace WalletGrains.Api;
 /// </summary>
 internal static class JsonFields
 {
+    /// <summary>Refuses a body with a property outside <paramref name="known"/> (a typo must not be ignored silently).</summary>
+    public static bool TryCheckProperties(JsonElement body, IReadOnlyCollection<string> known, [NotNullWhen(false)] out ApiProblem? problem)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!known.Contains(property.Name))
+            {
+                problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, $"Unknown property '{Truncate(property.Name)}'; expected {string.Join(", ", known)}.");
+                return false;
+            }
+        }
+
+        problem = null;
+        return true;
+    }
+
+    /// <summary>The property <paramref name="name"/> of <paramref name="body"/>; missing or null is <c>invalid_request</c>.</summary>
+    public static bool TryGetRequired(JsonElement body, string name, out JsonElement value, [NotNullWhen(false)] out ApiProblem? problem)
+    {
+        if (!body.TryGetProperty(name, out value) || value.ValueKind == JsonValueKind.Null)
+        {
+            problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, $"'{name}' is required.");
+            return false;
+        }
+
+        problem = null;
+        return true;
+    }
+
     /// <summary>A wei amount: a string of decimal digits or 0x-hex, 0 ≤ value ≤ 2^256-1 (else <c>invalid_amount</c>).</summary>
     public static bool TryReadAmount(JsonElement element, string name, out UInt256 value, [NotNullWhen(false)] out ApiProblem? problem)
     {

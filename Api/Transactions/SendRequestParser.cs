@@ -23,18 +23,13 @@ internal static class SendRequestParser
     public static bool TryParse(JsonElement body, ApiOptions limits, [NotNullWhen(true)] out SendRequest? request, [NotNullWhen(false)] out ApiProblem? problem)
     {
         request = null;
-        foreach (var property in body.EnumerateObject())
+        if (!JsonFields.TryCheckProperties(body, KnownProperties, out problem))
         {
-            if (!KnownProperties.Contains(property.Name))
-            {
-                problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, $"Unknown property '{JsonFields.Truncate(property.Name)}'; expected {string.Join(", ", KnownProperties)}.");
-                return false;
-            }
+            return false;
         }
 
-        if (!body.TryGetProperty("chainId", out var chainIdElement) || chainIdElement.ValueKind == JsonValueKind.Null)
+        if (!JsonFields.TryGetRequired(body, "chainId", out var chainIdElement, out problem))
         {
-            problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, "'chainId' is required.");
             return false;
         }
 
@@ -43,9 +38,8 @@ internal static class SendRequestParser
             return false;
         }
 
-        if (!body.TryGetProperty("from", out var fromElement) || fromElement.ValueKind == JsonValueKind.Null)
+        if (!JsonFields.TryGetRequired(body, "from", out var fromElement, out problem))
         {
-            problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, "'from' is required.");
             return false;
         }
 

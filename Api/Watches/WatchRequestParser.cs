@@ -28,18 +28,13 @@ internal static class WatchRequestParser
     public static bool TryParse(JsonElement body, [NotNullWhen(true)] out WatchRequest? request, [NotNullWhen(false)] out ApiProblem? problem)
     {
         request = null;
-        foreach (var property in body.EnumerateObject())
+        if (!JsonFields.TryCheckProperties(body, KnownProperties, out problem))
         {
-            if (!KnownProperties.Contains(property.Name))
-            {
-                problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, $"Unknown property '{JsonFields.Truncate(property.Name)}'; expected {string.Join(", ", KnownProperties)}.");
-                return false;
-            }
+            return false;
         }
 
-        if (!body.TryGetProperty("chainId", out var chainIdElement) || chainIdElement.ValueKind == JsonValueKind.Null)
+        if (!JsonFields.TryGetRequired(body, "chainId", out var chainIdElement, out problem))
         {
-            problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, "'chainId' is required.");
             return false;
         }
 
@@ -48,9 +43,8 @@ internal static class WatchRequestParser
             return false;
         }
 
-        if (!body.TryGetProperty("address", out var addressElement) || addressElement.ValueKind == JsonValueKind.Null)
+        if (!JsonFields.TryGetRequired(body, "address", out var addressElement, out problem))
         {
-            problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, "'address' is required.");
             return false;
         }
 

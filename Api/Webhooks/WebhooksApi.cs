@@ -21,6 +21,8 @@ namespace WalletGrains.Api.Webhooks;
 /// </summary>
 public static class WebhooksApi
 {
+    private static readonly string[] KnownProperties = ["url", "events"];
+
     private const int MaxBodyBytes = 16 * 1024;
 
     /// <summary>How often enable/disable re-read a webhook that the dispatcher updated in between.</summary>
@@ -214,13 +216,9 @@ public static class WebhooksApi
     {
         url = null!;
         filter = null!;
-        foreach (var property in body.EnumerateObject())
+        if (!JsonFields.TryCheckProperties(body, KnownProperties, out problem))
         {
-            if (property.Name is not ("url" or "events"))
-            {
-                problem = ApiProblem.For(WalletErrorCodes.InvalidRequest, $"Unknown property '{JsonFields.Truncate(property.Name)}'; expected url, events.");
-                return false;
-            }
+            return false;
         }
 
         if (!body.TryGetProperty("url", out var urlElement) || urlElement.ValueKind != JsonValueKind.String)
