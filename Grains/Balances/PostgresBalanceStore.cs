@@ -1,5 +1,6 @@
 using Npgsql;
 using WalletGrains.Ethereum.Model;
+using WalletGrains.Grains.Storage;
 
 namespace WalletGrains.Grains.Balances;
 
@@ -28,14 +29,7 @@ public sealed class PostgresBalanceStore : IBalanceStore, IAsyncDisposable
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     public PostgresBalanceStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 8;
-        }
-
-        _dataSource = builder.Build();
+        _dataSource = PostgresDataSources.Create(connectionString, autoPrepare: 8);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using WalletGrains.Grains.Storage;
 
 namespace WalletGrains.Grains.Delivery;
 
@@ -39,8 +40,7 @@ public sealed class PostgresWebhookStore : IWebhookStore, IAsyncDisposable
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     public PostgresWebhookStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _dataSource = PostgresDataSources.Create(connectionString, autoPrepare: 8);
         _ownsDataSource = true;
     }
 

@@ -90,16 +90,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     public PostgresWalletStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-
-        // The store sends the same few statements all day: let Npgsql prepare them server-side.
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-        }
-
-        _dataSource = builder.Build();
+        _dataSource = PostgresDataSources.Create(connectionString, autoPrepare: 32);
         _ownsDataSource = true;
     }
 

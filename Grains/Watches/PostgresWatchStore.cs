@@ -16,14 +16,7 @@ public sealed class PostgresWatchStore : IWatchStore, IAsyncDisposable
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     public PostgresWatchStore(string connectionString)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 8;
-        }
-
-        _dataSource = builder.Build();
+        _dataSource = PostgresDataSources.Create(connectionString, autoPrepare: 8);
     }
 
     /// <inheritdoc />

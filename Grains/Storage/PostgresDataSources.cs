@@ -1,0 +1,23 @@
+using Npgsql;
+
+namespace WalletGrains.Grains.Storage;
+
+/// <summary>How the wallet's PostgreSQL stores open their connection pools.</summary>
+public static class PostgresDataSources
+{
+    /// <summary>
+    /// A pool for <paramref name="connectionString"/>. Each store sends the same few statements all day, so unless the
+    /// connection string says otherwise Npgsql prepares up to <paramref name="autoPrepare"/> of them server-side.
+    /// </summary>
+    public static NpgsqlDataSource Create(string connectionString, int autoPrepare)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = autoPrepare;
+        }
+
+        return builder.Build();
+    }
+}
