@@ -9,6 +9,20 @@ ensure_native
 apt_install postgresql chromium
 ensure_tools
 
+# The shared known-answer vectors live in ../shared/vectors beside the repository. A clone made elsewhere (a temporary
+# folder) finds them beside the repository it was cloned from, when that is a folder on this machine.
+if [ -z "${WALLETGRAINS_VECTORS:-}" ] && [ ! -d "$REPO_ROOT/../shared/vectors" ]; then
+  origin="$(git -C "$REPO_ROOT" config --get remote.origin.url || true)"
+  origin="${origin#file://}"
+  if [ -n "$origin" ] && [ -d "$origin/../shared/vectors" ]; then
+    WALLETGRAINS_VECTORS="$(cd "$origin/../shared/vectors" && pwd)"
+    export WALLETGRAINS_VECTORS
+    log "shared vectors: $WALLETGRAINS_VECTORS (beside the clone's origin)"
+  else
+    log "shared vectors not found beside the repository; set WALLETGRAINS_VECTORS"
+  fi
+fi
+
 pg_state=""
 cleanup() {
   if [ -n "$pg_state" ]; then bash scripts/pg-test.sh stop "$pg_state" >/dev/null 2>&1 || true; fi
