@@ -15,6 +15,13 @@ public sealed record FeeEstimatorOptions
     /// <summary>How long a quote is served without asking the node whether a new block arrived.</summary>
     public TimeSpan BlockCheckInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long past <see cref="BlockCheckInterval"/> the last quote is still answered at once while a refresh runs
+    /// in the background (zero: callers wait for the refresh). A send then never waits on a node that is busy
+    /// mining; the quote's headroom (twice the base fee) covers the blocks it may be behind.
+    /// </summary>
+    public TimeSpan ServeStaleFor { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The smallest tip quoted, whatever the node suggests.</summary>
     public UInt256 MinPriorityFeePerGas { get; init; } = UInt256.One;
 }
@@ -23,7 +30,8 @@ public sealed record FeeEstimatorOptions
 /// EIP-1559 fee quotes for one chain from <c>eth_feeHistory</c>, cached per block: a call asks
 /// <c>eth_blockNumber</c> at most once per <see cref="FeeEstimatorOptions.BlockCheckInterval"/> and
 /// reads the fee history again only when the block number changed. Concurrent callers share one
-/// refresh. The quote is the market as seen; callers apply the chain's caps.
+/// refresh; for <see cref="FeeEstimatorOptions.ServeStaleFor"/> after the check interval the last quote is
+/// answered while that refresh runs. The quote is the market as seen; callers apply the chain's caps.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -59,6 +67,7 @@ public sealed class FeeEstimator : IFeeEstimator
         options ??= new FeeEstimatorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BlockCount, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BlockCheckInterval, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ServeStaleFor, TimeSpan.Zero, nameof(options));
         if (options.RewardPercentile is < 0 or > 100 || double.IsNaN(options.RewardPercentile))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.RewardPercentile, "The reward percentile must be between 0 and 100.");
@@ -90,6 +99,12 @@ public sealed class FeeEstimator : IFeeEstimator
             }
 
             refresh = _refresh ??= RefreshAsync();
+            if (snapshot is not null && _time.GetElapsedTime(snapshot.CheckedAt) < _options.BlockCheckInterval + _options.ServeStaleFor)
+            {
+                // Stale but recent: answered now, the refresh serves the next callers (its failure waits for them too).
+                _ = refresh.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                return new ValueTask<FeeQuote>(snapshot.Quote);
+            }
         }
 
         // The refresh is shared, so it never takes one caller's token; each caller may stop waiting.

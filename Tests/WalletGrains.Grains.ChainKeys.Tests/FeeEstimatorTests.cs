@@ -98,6 +98,39 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
     }
 
     [Fact]
+    public async Task A_recent_quote_is_answered_at_once_while_the_refresh_runs_and_an_old_one_waits()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var fees = CreateEstimator(serveStaleFor: TimeSpan.FromSeconds(2));
+        var first = await fees.GetQuoteAsync(ct);
+        await chain.MineAsync();
+
+        // Past the check interval, within the stale window: the old quote at once, a refresh behind it.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var stale = fees.GetQuoteAsync(ct);
+        Assert.True(stale.IsCompletedSuccessfully);
+        Assert.Same(first, await stale);
+
+        // The refresh lands; the next caller gets the new block's quote without another eth_blockNumber.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        FeeQuote next;
+        do
+        {
+            await Task.Delay(10, ct);
+            next = await fees.GetQuoteAsync(ct);
+        }
+        while (next.BlockNumber == first.BlockNumber && DateTime.UtcNow < deadline);
+        Assert.Equal(first.BlockNumber + 1, next.BlockNumber);
+        Assert.Equal(2, _counter.Count("eth_blockNumber"));
+
+        // Older than the check interval plus the stale window: the caller waits for the node.
+        await chain.MineAsync();
+        _time.Advance(TimeSpan.FromSeconds(3));
+        var fresh = await fees.GetQuoteAsync(ct);
+        Assert.Equal(next.BlockNumber + 1, fresh.BlockNumber);
+    }
+
+    [Fact]
     public async Task Concurrent_callers_share_one_refresh()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -150,7 +183,8 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
     {
         var dead = new Uri($"http://127.0.0.1:{FreePort.GetLoopbackPort()}/");
         _http = new HttpClient(_counter) { Timeout = Timeout.InfiniteTimeSpan };
-        var fees = new FeeEstimator(new EthRpcClient(_http, new RpcClientOptions(dead) { Timeout = TimeSpan.FromSeconds(5) }), new ChainOptions { ChainId = 31337 }, _time);
+        var fees = new FeeEstimator(new EthRpcClient(_http, new RpcClientOptions(dead) { Timeout = TimeSpan.FromSeconds(5) }), new ChainOptions { ChainId = 31337 }, _time,
+            new FeeEstimatorOptions { ServeStaleFor = TimeSpan.Zero });
 
         var first = await Assert.ThrowsAsync<RpcException>(async () => await fees.GetQuoteAsync(TestContext.Current.CancellationToken));
         var second = await Assert.ThrowsAsync<RpcException>(async () => await fees.GetQuoteAsync(TestContext.Current.CancellationToken));
@@ -160,11 +194,13 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
         Assert.Equal(2, _counter.Count("eth_blockNumber"));
     }
 
-    private FeeEstimator CreateEstimator(bool eip1559 = true)
+    /// <summary>An estimator whose callers always wait for a due refresh, unless <paramref name="serveStaleFor"/> says otherwise.</summary>
+    private FeeEstimator CreateEstimator(bool eip1559 = true, TimeSpan serveStaleFor = default)
     {
         _http = new HttpClient(_counter) { Timeout = Timeout.InfiniteTimeSpan };
         var rpc = new EthRpcClient(_http, new RpcClientOptions(chain.RpcUrl) { Timeout = TimeSpan.FromSeconds(10) });
-        return new FeeEstimator(rpc, new ChainOptions { ChainId = chain.Anvil.ChainId, Eip1559 = eip1559 }, _time);
+        return new FeeEstimator(rpc, new ChainOptions { ChainId = chain.Anvil.ChainId, Eip1559 = eip1559 }, _time,
+            new FeeEstimatorOptions { ServeStaleFor = serveStaleFor });
     }
 
     private async Task SendWithTipAsync(UInt256 tip)
