@@ -25,12 +25,58 @@ public sealed partial class AccountGrain
     /// <summary>Transactions whose nonce the chain passed without any of their attempts; failed only when a second poll agrees.</summary>
     private readonly HashSet<string> _suspectedExternal = new(StringComparer.Ordinal);
 
+    /// <summary>Polls started in this activation, and the newest one applied: an older poll's readings are stale.</summary>
+    private long _pollsStarted;
+    private long _pollsApplied;
+
+    /// <summary>An off-turn poll lookup is on its way; the timer does not start another.</summary>
+    private bool _pollFetchInFlight;
+
     /// <summary>
-    /// One pass: looks up receipts for every attempt of every pending transaction (invariant 3),
-    /// moves submitted → mined → confirmed/cancelled, detects nonces consumed outside the service,
-    /// bumps what blocks the account first, fills free in-flight slots from the queue, and re-sends
-    /// attempts the node may have lost.
+    /// The poll timer: applies what earlier off-turn I/O brought back, then starts the next lookup outside the
+    /// turn (<see cref="FetchPollAsync"/>); its readings are applied in a turn of their own
+    /// (<see cref="ApplyPollAsync"/>). Sends keep running while the node answers.
     /// </summary>
+    private async Task PollTickAsync(CancellationToken ct)
+    {
+        await ApplyCompletionsAsync(ct);
+        if (_outbox.Count > 0)
+        {
+            // Normally flushed by the turn that filled it; this only catches a flush signal that came mid-tick.
+            await FlushOutboxAsync(ct);
+        }
+
+        if (_pollFetchInFlight)
+        {
+            return;
+        }
+
+        if (_live.Count == 0)
+        {
+            await StopPollingIfIdleAsync();
+            return;
+        }
+
+        var snapshot = PollSnapshot();
+        var started = ++_pollsStarted;
+        _pollFetchInFlight = true;
+        RunOffTurn(
+            io => FetchPollAsync(snapshot, io),
+            async (readings, error, turn) =>
+            {
+                _pollFetchInFlight = false;
+                if (error is not null)
+                {
+                    LogPollFailed(_logger, _chain.ChainId, _address, error.Message);
+                }
+                else if (readings is not null)
+                {
+                    await ApplyPollAsync(readings, started, turn);
+                }
+            });
+    }
+
+    /// <summary>One whole poll inside the turn (the reminder after a restart, <see cref="IAccountGrain.PollAsync"/>).</summary>
     private async Task PollCoreAsync(CancellationToken ct)
     {
         if (_live.Count == 0)
@@ -39,9 +85,29 @@ public sealed partial class AccountGrain
             return;
         }
 
-        // First the account's nonces: a transaction whose nonce the chain has not reached cannot be
-        // mined yet, so receipts are looked up only for nonces below the chain's count (every attempt
-        // of each, invariant 3) and for mined ones that may yet be reorganised away.
+        var started = ++_pollsStarted;
+        var readings = await FetchPollAsync(PollSnapshot(), ct);
+        if (readings is not null)
+        {
+            await ApplyPollAsync(readings, started, ct);
+        }
+    }
+
+    /// <summary>What a poll needs to know of the sent transactions, taken in the turn.</summary>
+    private List<PollTarget> PollSnapshot() =>
+        [.. _live.Sent
+            .Where(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined)
+            .Select(t => new PollTarget(t.Id, t.Nonce, t.Status == TransactionStatus.Mined, t.Attempts.Length,
+                [.. t.Attempts.Where(a => a.SubmittedAt is not null).Select(a => a.Hash)]))];
+
+    /// <summary>
+    /// The chain side of a poll; touches no grain state, so it may run outside the turn. First the account's
+    /// nonces: a transaction whose nonce the chain has not reached cannot be mined yet, so receipts are looked
+    /// up only for nonces below the chain's count (every attempt of each, invariant 3) and for mined ones that
+    /// may yet be reorganised away. Null when the node did not answer.
+    /// </summary>
+    private async Task<PollReadings?> FetchPollAsync(List<PollTarget> targets, CancellationToken ct)
+    {
         var heads = new RpcBatch();
         var head = heads.Add(EthRequests.BlockNumber());
         var latestNonce = heads.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Latest));
@@ -54,35 +120,30 @@ public sealed partial class AccountGrain
         catch (RpcException e)
         {
             LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
-            return;
+            return null;
         }
 
         if (!head.TryGetValue(out var headBlock) || !latestNonce.TryGetValue(out var chainLatest))
         {
             LogPollFailed(_logger, _chain.ChainId, _address, head.Error?.Message ?? latestNonce.Error?.Message ?? "no head");
-            return;
+            return null;
         }
 
-        // At most MaxReceiptsPerPoll lookups a turn, lowest nonces first: after a block that mined
-        // thousands of this account's transactions the work spreads over a few polls instead of one
-        // long turn that every waiting send would queue behind.
-        var pending = _live.Where(t => t.Status == TransactionStatus.Mined || (t.Status == TransactionStatus.Submitted && t.Nonce < chainLatest)).ToList();
+        // At most MaxReceiptsPerPoll lookups a poll, lowest nonces first: after a block that mined thousands of
+        // this account's transactions the work spreads over a few polls instead of one long apply turn.
         var batch = new RpcBatch();
-        var receipts = new List<(WalletTransaction Tx, TransactionAttempt Attempt, RpcBatchItem<RpcReceipt?> Item)>();
-        foreach (var tx in pending)
+        var lookups = new List<(PollTarget Target, List<(Bytes32 Hash, RpcBatchItem<RpcReceipt?> Item)> Items)>();
+        var count = 0;
+        foreach (var target in targets.Where(t => t.SubmittedHashes.Count > 0 && (t.Mined || t.Nonce < chainLatest)))
         {
-            if (receipts.Count >= MaxReceiptsPerPoll)
+            if (count >= MaxReceiptsPerPoll)
             {
                 break;
             }
 
-            foreach (var attempt in tx.Attempts)
-            {
-                if (attempt.SubmittedAt is not null)
-                {
-                    receipts.Add((tx, attempt, batch.Add(EthRequests.GetTransactionReceipt(attempt.Hash))));
-                }
-            }
+            var items = target.SubmittedHashes.Select(h => (h, batch.Add(EthRequests.GetTransactionReceipt(h)))).ToList();
+            count += items.Count;
+            lookups.Add((target, items));
         }
 
         if (batch.Count > 0)
@@ -94,12 +155,39 @@ public sealed partial class AccountGrain
             catch (RpcException e)
             {
                 LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
-                return;
+                return null;
             }
         }
 
+        var found = lookups.Select(l =>
+        {
+            var hit = l.Items
+                .Select(i => i.Item.TryGetValue(out var receipt) && receipt is not null ? (Receipt: receipt, Attempt: i.Hash) : default)
+                .FirstOrDefault(r => r.Receipt is not null);
+            return new ReceiptReading(l.Target, hit.Receipt, hit.Attempt, l.Items.All(i => i.Item.IsSuccess));
+        }).ToList();
+        return new PollReadings(
+            headBlock, chainLatest, pendingNonce.TryGetValue(out var p) ? p : null, balance.TryGetValue(out var wei) ? wei : null, found);
+    }
+
+    /// <summary>
+    /// The state side of a poll, in a turn: moves submitted → mined → confirmed/cancelled, detects nonces
+    /// consumed outside the service, bumps what blocks the account first, fills free in-flight slots from the
+    /// queue, and re-sends attempts the node may have lost. The transactions may have changed since the
+    /// readings were taken; each reading is applied to the current version, and the readings of a poll
+    /// started before one already applied are dropped.
+    /// </summary>
+    private async Task ApplyPollAsync(PollReadings readings, long started, CancellationToken ct)
+    {
+        if (started < _pollsApplied)
+        {
+            return;
+        }
+
+        _pollsApplied = started;
+        var chainLatest = readings.ChainLatest;
         _chainNonce = chainLatest;
-        if (balance.TryGetValue(out var wei))
+        if (readings.Balance is { } wei)
         {
             _balance = wei;
             _balanceReadAt = _time.GetUtcNow();
@@ -107,19 +195,24 @@ public sealed partial class AccountGrain
 
         var now = Now();
         var changes = new AccountChanges();
-        foreach (var group in receipts.GroupBy(r => r.Tx.Id))
+        foreach (var reading in readings.Receipts)
         {
-            var tx = group.First().Tx;
-            var found = group
-                .Select(r => r.Item.TryGetValue(out var receipt) && receipt is not null ? (Receipt: receipt, r.Attempt) : default)
-                .FirstOrDefault(r => r.Receipt is not null);
-            WalletTransaction updated;
-            if (found.Receipt is not null)
+            if (!_live.TryGet(reading.Target.Id, out var tx) || tx.IsTerminal)
             {
-                updated = WithReceipt(tx, found.Receipt, found.Attempt, headBlock, now);
+                continue;
             }
-            else if (tx.Status == TransactionStatus.Submitted && tx.Nonce < chainLatest && receipts.All(r => r.Tx.Id != tx.Id || r.Item.IsSuccess)
-                && !_suspectedExternal.Add(tx.Id))
+
+            WalletTransaction updated;
+            if (reading.Receipt is { } receipt && tx.Attempts.FirstOrDefault(a => a.Hash == reading.Attempt) is { } attempt)
+            {
+                updated = WithReceipt(tx, receipt, attempt, readings.HeadBlock, now);
+            }
+            else if (tx.Attempts.Length != reading.Target.Attempts)
+            {
+                // A cancel added an attempt after the lookup; the next poll looks it up too.
+                continue;
+            }
+            else if (tx.Status == TransactionStatus.Submitted && tx.Nonce < chainLatest && reading.AllLookedUp && !_suspectedExternal.Add(tx.Id))
             {
                 // The chain has mined this nonce and none of our attempts is that transaction: another
                 // signer used the key. Reported, terminal; the counter resyncs past it (invariant 1).
@@ -145,8 +238,8 @@ public sealed partial class AccountGrain
         ResendLost(changes, now);
 
         await CommitChangesAsync(changes, ct);
-        await BroadcastAsync(changes.ToBroadcast, ct);
-        if (!_nonceSynced && pendingNonce.TryGetValue(out var chainPending) && chainPending > _account.NextNonce)
+        QueueBroadcast(changes.ToBroadcast);
+        if (!_nonceSynced && readings.PendingNonce is { } chainPending && chainPending > _account.NextNonce)
         {
             // Move the counter past nonces used elsewhere; it is written with the next commit.
             LogNonceAdvanced(_logger, _chain.ChainId, _address, _account.NextNonce, chainPending);
@@ -154,9 +247,18 @@ public sealed partial class AccountGrain
         }
 
         _nonceSynced = true;
-        _live.RemoveAll(t => t.IsTerminal);
+        _live.RemoveTerminal();
         await StopPollingIfIdleAsync();
     }
+
+    /// <summary>A sent transaction as a poll sees it: which attempts to look up.</summary>
+    private sealed record PollTarget(string Id, ulong Nonce, bool Mined, int Attempts, List<Bytes32> SubmittedHashes);
+
+    /// <summary>The receipt found for one target (null: none of its attempts is included), and whether every lookup was answered.</summary>
+    private sealed record ReceiptReading(PollTarget Target, RpcReceipt? Receipt, Bytes32 Attempt, bool AllLookedUp);
+
+    /// <summary>What one poll read from the chain.</summary>
+    private sealed record PollReadings(ulong HeadBlock, ulong ChainLatest, ulong? PendingNonce, UInt256? Balance, List<ReceiptReading> Receipts);
 
     private WalletTransaction WithReceipt(WalletTransaction tx, RpcReceipt receipt, TransactionAttempt attempt, ulong headBlock, DateTimeOffset now)
     {
@@ -209,7 +311,7 @@ public sealed partial class AccountGrain
     /// </summary>
     private async Task BumpStuckAsync(AccountChanges changes, DateTimeOffset now, CancellationToken ct)
     {
-        var stuck = _live
+        var stuck = _live.Sent
             .Where(t => t.Status == TransactionStatus.Submitted && t.Nonce >= _chainNonce && t.LatestAttempt?.SubmittedAt is { } at && now - at >= _chain.Options.BumpAfter)
             .OrderBy(t => t.Nonce)
             .Take(_chain.Options.BumpDepth)
@@ -270,14 +372,9 @@ public sealed partial class AccountGrain
             return;
         }
 
-        var inFlight = _live.Count(t => t.Status is TransactionStatus.Submitted or TransactionStatus.Mined);
-        foreach (var tx in _live.Where(t => t.Status == TransactionStatus.Queued).OrderBy(t => t.Nonce).ToList())
+        var free = _chain.Options.MaxInFlight - _live.InFlightCount;
+        foreach (var tx in _live.Queued.Take(Math.Max(free, 0)).ToList())
         {
-            if (inFlight >= _chain.Options.MaxInFlight)
-            {
-                break;
-            }
-
             var current = changes.Current(tx);
             var attempts = current.Attempts.SetItem(current.Attempts.Length - 1, current.Attempts[^1] with { SubmittedAt = now });
             var promoted = (current with { Attempts = attempts }).WithStatus(TransactionStatus.Submitted, now);
@@ -285,7 +382,6 @@ public sealed partial class AccountGrain
             changes.ToBroadcast.Add(promoted.Attempts[^1]);
             _lastBroadcast[tx.Id] = now;
             ReplaceLive([promoted]);
-            inFlight++;
         }
     }
 
@@ -303,7 +399,7 @@ public sealed partial class AccountGrain
 
         var interval = _chain.Options.BumpAfter / 2;
         // Nonces below the chain's count are mined already (their receipts are on the way).
-        foreach (var tx in _live.Where(t => t.Status == TransactionStatus.Submitted && t.Nonce >= _chainNonce).OrderBy(t => t.Nonce))
+        foreach (var tx in _live.Sent.Where(t => t.Status == TransactionStatus.Submitted && t.Nonce >= _chainNonce))
         {
             var latest = tx.LatestAttempt!;
             if (changes.ToBroadcast.Contains(latest))
@@ -329,8 +425,8 @@ public sealed partial class AccountGrain
             return;
         }
 
-        var lowest = _live.Where(t => !t.IsTerminal && t.Status != TransactionStatus.Mined).OrderBy(t => t.Nonce).FirstOrDefault();
-        if (lowest is null || balance >= MaxCost(lowest))
+        var lowest = _live.LowestUnmined;
+        if (lowest is null || balance >= LiveSet.MaxCost(lowest))
         {
             LogResumed(_logger, _chain.ChainId, _address, balance);
             _account = _account with { PausedReason = null, UpdatedAt = now };
@@ -343,11 +439,7 @@ public sealed partial class AccountGrain
     {
         foreach (var u in updates)
         {
-            var index = _live.FindIndex(t => t.Id == u.Id);
-            if (index >= 0)
-            {
-                _live[index] = u;
-            }
+            _live.Replace(u);
         }
     }
 
@@ -364,39 +456,48 @@ public sealed partial class AccountGrain
             return;
         }
 
+        await ApplyBroadcastAsync(attempts, await SendAttemptsAsync(attempts, ct), ct);
+    }
+
+    /// <summary>The node's answer to each attempt (null: accepted), or null when the request failed; touches no grain state.</summary>
+    private async Task<List<RpcException?>?> SendAttemptsAsync(List<TransactionAttempt> attempts, CancellationToken ct)
+    {
         var batch = new RpcBatch();
-        var items = attempts.Select(a => (Attempt: a, Item: batch.Add(EthRequests.SendRawTransaction(a.Raw.Span)))).ToList();
+        var items = attempts.Select(a => batch.Add(EthRequests.SendRawTransaction(a.Raw.Span))).ToList();
         try
         {
             await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
         }
         catch (RpcException e)
         {
-            // Stored attempts are sent again by a later poll; nothing is lost.
             LogBroadcastFailed(_logger, _chain.ChainId, _address, attempts.Count, e.Message);
+            return null;
+        }
+
+        return [.. items.Select(i => i.Error)];
+    }
+
+    /// <summary>Acts on the node's answers to a broadcast, in a turn: pauses, fails hopeless transactions, fills their nonces.</summary>
+    private async Task ApplyBroadcastAsync(List<TransactionAttempt> attempts, List<RpcException?>? answers, CancellationToken ct)
+    {
+        if (answers is null)
+        {
+            // Stored attempts are sent again by a later poll; nothing is lost.
             _rebroadcastDue = true;
             return;
         }
 
         var now = Now();
         var changes = new AccountChanges();
-        var owners = new Dictionary<Bytes32, WalletTransaction>();
-        foreach (var t in _live)
+        for (var i = 0; i < attempts.Count; i++)
         {
-            foreach (var a in t.Attempts)
-            {
-                owners[a.Hash] = t;
-            }
-        }
-
-        foreach (var (attempt, item) in items)
-        {
-            if (!owners.TryGetValue(attempt.Hash, out var tx))
+            var attempt = attempts[i];
+            if (!_live.TryGetByAttempt(attempt.Hash, out var tx) || tx.IsTerminal)
             {
                 continue;
             }
 
-            if (item.Error is not { } error || error.Kind is RpcErrorKind.AlreadyKnown or RpcErrorKind.NonceTooLow)
+            if (answers[i] is not { } error || error.Kind is RpcErrorKind.AlreadyKnown or RpcErrorKind.NonceTooLow)
             {
                 _accepted.Add(tx.Id);
                 continue;
@@ -408,7 +509,8 @@ public sealed partial class AccountGrain
                 _account = _account with { PausedReason = $"insufficient funds to broadcast nonce {tx.Nonce}: {error.RpcMessage}", UpdatedAt = now };
                 changes.AccountChanged = true;
             }
-            else if (error.Kind is RpcErrorKind.IntrinsicGasTooLow or RpcErrorKind.ExceedsBlockGasLimit && !_accepted.Contains(tx.Id))
+            else if (error.Kind is RpcErrorKind.IntrinsicGasTooLow or RpcErrorKind.ExceedsBlockGasLimit && !_accepted.Contains(tx.Id)
+                && tx.Status == TransactionStatus.Submitted)
             {
                 var failed = (tx with { Error = new WalletError(WalletErrorCodes.BroadcastRejected, $"The node rejected every attempt: {error.RpcMessage}") })
                     .WithStatus(TransactionStatus.Failed, now, error.Kind.ToString());
@@ -421,8 +523,8 @@ public sealed partial class AccountGrain
         if (changes.HasWrites)
         {
             await CommitChangesAsync(changes, ct);
-            await BroadcastAsync(changes.ToBroadcast, ct);
-            _live.RemoveAll(t => t.IsTerminal);
+            QueueBroadcast(changes.ToBroadcast);
+            _live.RemoveTerminal();
         }
     }
 
@@ -443,7 +545,7 @@ public sealed partial class AccountGrain
 
         var tx = BuildTransaction(command, nonce, 21_000, fees);
         var signed = await SignAsync(tx, ct);
-        if (_account.PausedReason is not null || _live.Any(t => t.Status == TransactionStatus.Queued && t.Nonce < nonce))
+        if (_account.PausedReason is not null || (_live.QueuedCount > 0 && _live.Queued.First().Nonce < nonce))
         {
             status = TransactionStatus.Queued;
         }
@@ -457,7 +559,6 @@ public sealed partial class AccountGrain
         changes.Inserted.Add(filler);
         changes.Event(WalletEventTypes.TransactionSubmitted, filler);
         _live.Add(filler);
-        _live.Sort((a, b) => a.Nonce.CompareTo(b.Nonce));
         if (status == TransactionStatus.Submitted)
         {
             changes.ToBroadcast.Add(attempt);

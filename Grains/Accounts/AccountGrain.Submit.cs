@@ -9,6 +9,9 @@ namespace WalletGrains.Grains.Accounts;
 /// <summary>The send path of <see cref="AccountGrain"/>: checks, nonces, signatures, one durable write, broadcast.</summary>
 public sealed partial class AccountGrain
 {
+    /// <summary>The oldest balance a send batch screens with (the poll refreshes it every PollInterval while anything is pending).</summary>
+    private TimeSpan BalanceMaxAge => TimeSpan.FromTicks(Math.Max(_chain.Options.PollInterval.Ticks * 5, TimeSpan.FromSeconds(5).Ticks));
+
     public async Task<ImmutableArray<SendOutcome>> SubmitAsync(ImmutableArray<SendCommand> commands)
     {
         var ct = CancellationToken.None;
@@ -29,9 +32,10 @@ public sealed partial class AccountGrain
         var quote = await _chain.Fees.GetQuoteAsync(ct);
         var checkedAt = _time.GetUtcNow();
         var batch = new RpcBatch();
-        // The balance read by the last poll or send within one poll interval is fresh enough: it only
-        // screens out sends the account obviously cannot pay; the node has the final word at broadcast.
-        var balanceItem = _balance is null || _time.GetUtcNow() - _balanceReadAt > _chain.Options.PollInterval
+        // The balance only screens out sends the account obviously cannot pay; the node has the final word at
+        // broadcast. While the account has pending transactions its poll reads the balance every interval, so a
+        // send reads it here only when none was read for a while, or (below) before rejecting on an older one.
+        var balanceItem = _balance is null || _time.GetUtcNow() - _balanceReadAt > BalanceMaxAge
             ? batch.Add(EthRequests.GetBalance(_address, BlockParameter.Latest))
             : null;
         var codeLookups = new Dictionary<Address, RpcBatchItem<byte[]>>();
@@ -101,12 +105,12 @@ public sealed partial class AccountGrain
         }
 
         // Invariant 8: a rejected send reserves nothing, so nonces are handed out only to accepted ones.
-        var totals = SummarizeLive();
-        var committedCost = totals.CommittedCost;
+        var balanceReadNow = balanceItem is not null;
+        var committedCost = _live.ReservedCost;
         var now = Now();
         var nextNonce = _account.NextNonce;
-        var queueing = totals.Queued > 0;
-        var inFlight = totals.InFlight;
+        var queueing = _live.QueuedCount > 0;
+        var inFlight = _live.InFlightCount;
         var changes = new AccountChanges();
         var acceptedByKey = new Dictionary<(string, string), WalletTransaction>();
         foreach (var i in fresh)
@@ -161,6 +165,14 @@ public sealed partial class AccountGrain
             }
 
             var cost = c.Value + (UInt256)gasLimit * fees!.PerGasCeiling;
+            if (_balance!.Value < committedCost + cost && !balanceReadNow)
+            {
+                // Read before this turn: a deposit since may cover it; ask once before saying no.
+                _balance = await _chain.Rpc.GetBalanceAsync(_address, BlockParameter.Latest, ct);
+                _balanceReadAt = checkedAt;
+                balanceReadNow = true;
+            }
+
             if (_balance!.Value < committedCost + cost)
             {
                 outcomes[i] = SendOutcome.Rejected(new WalletError(WalletErrorCodes.InsufficientFunds,
@@ -216,7 +228,10 @@ public sealed partial class AccountGrain
                 return await SubmitAsync(commands);
             }
 
-            _live.AddRange(changes.Inserted);
+            foreach (var tx in changes.Inserted)
+            {
+                _live.Add(tx);
+            }
             await EnsurePollingAsync();
 
             // The sends are durable: answer now, broadcast in the next turn (invariant 2 holds either way).
@@ -249,7 +264,7 @@ public sealed partial class AccountGrain
                 continue;
             }
 
-            var tx = _live.FirstOrDefault(t => t.Id == existing.TransactionId) ?? await _store.GetTransactionAsync(existing.TransactionId, ct);
+            var tx = _live.TryGet(existing.TransactionId, out var live) ? live : await _store.GetTransactionAsync(existing.TransactionId, ct);
             outcomes[i] = tx is null
                 ? SendOutcome.Rejected(new WalletError(WalletErrorCodes.NotFound, $"Idempotency key '{c.IdempotencyKey}' points at missing transaction '{existing.TransactionId}'."))
                 : SendOutcome.Accepted(tx, replayed: true);
@@ -298,51 +313,5 @@ public sealed partial class AccountGrain
     {
         var signature = await _keys.SignHashAsync(_address, TransactionSigner.GetSigningHash(tx), ct);
         return TransactionSigner.Attach(tx, signature, _address);
-    }
-
-    /// <summary>
-    /// One pass over the live set for what a send batch, the metrics and the view need. The live set of a busy account
-    /// holds thousands of transactions, so this runs once per turn, not once per question.
-    /// </summary>
-    private LiveTotals SummarizeLive()
-    {
-        var committed = UInt256.Zero;
-        int queued = 0, inFlight = 0, bumps = 0;
-        DateTimeOffset? oldestInFlight = null;
-        foreach (var t in _live)
-        {
-            if (t.Status != TransactionStatus.Mined)
-            {
-                committed += MaxCost(t);
-            }
-
-            if (t.Status == TransactionStatus.Queued)
-            {
-                queued++;
-            }
-            else if (t.Status is TransactionStatus.Submitted or TransactionStatus.Mined)
-            {
-                inFlight++;
-                oldestInFlight = oldestInFlight is { } o && o <= t.CreatedAt ? o : t.CreatedAt;
-            }
-
-            foreach (var a in t.Attempts)
-            {
-                bumps += a.Kind == TransactionAttempt.Bump ? 1 : 0;
-            }
-        }
-
-        return new LiveTotals(committed, queued, inFlight, oldestInFlight, bumps);
-    }
-
-    /// <summary>Totals over the live set: cost reserved by unmined transactions, queued and in-flight counts, the oldest in-flight creation time, fee bumps.</summary>
-    private readonly record struct LiveTotals(UInt256 CommittedCost, int Queued, int InFlight, DateTimeOffset? OldestInFlight, int Bumps);
-
-    /// <summary>The most a transaction can take from the balance: value + gasLimit × fee ceiling of its newest attempt.</summary>
-    private static UInt256 MaxCost(WalletTransaction t)
-    {
-        var a = t.LatestAttempt;
-        var perGas = a is null ? UInt256.Zero : a.MaxFeePerGas ?? a.GasPrice ?? UInt256.Zero;
-        return t.Value + (UInt256)t.GasLimit * perGas;
     }
 }

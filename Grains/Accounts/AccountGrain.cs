@@ -15,8 +15,10 @@ namespace WalletGrains.Grains.Accounts;
 
 /// <summary>
 /// Owns one custodied account's nonce counter and pending set (DESIGN.md §4). Not reentrant: every
-/// send batch, poll and cancel is one turn, so nonce assignment needs no locks. Durable state lives
-/// in the wallet tables; the account row's version guards against a second activation elsewhere.
+/// send batch, poll and cancel is one turn, so nonce assignment needs no locks. The poll timer's receipt
+/// lookups and the outbox's broadcasts talk to the node outside any turn and hand their results to a
+/// turn of their own, so a send batch never waits on the node's answers. Durable state lives in the
+/// wallet tables; the account row's version guards against a second activation elsewhere.
 /// </summary>
 public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 {
@@ -29,8 +31,8 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     private readonly ILogger<AccountGrain> _logger;
     private readonly WalletMetrics? _metrics;
 
-    /// <summary>Non-terminal transactions in nonce order (a failed one may share a nonce with its successor).</summary>
-    private readonly List<WalletTransaction> _live = [];
+    /// <summary>Non-terminal transactions (a failed one may share a nonce with its successor until the turn ends).</summary>
+    private readonly LiveSet _live = new();
 
     private ChainContext _chain = null!;
     private Address _address;
@@ -43,6 +45,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     private IGrainTimer? _pollTimer;
     private IGrainTimer? _flushTimer;
     private readonly List<TransactionAttempt> _outbox = [];
+    private bool _broadcastInFlight;
     private bool _reminderRegistered;
 
     public AccountGrain(IWalletStore store, IChainRegistry chains, IKeyStore keys, TimeProvider time, ILogger<AccountGrain> logger, WalletMetrics? metrics = null)
@@ -82,7 +85,10 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _address = address;
         _account = await _store.GetAccountAsync(chainId, address, cancellationToken)
             ?? new AccountRecord(chainId, address, NextNonce: 0, Version: 0, PausedReason: null, _time.GetUtcNow());
-        _live.AddRange(await _store.GetLiveTransactionsAsync(chainId, address, cancellationToken));
+        foreach (var tx in await _store.GetLiveTransactionsAsync(chainId, address, cancellationToken))
+        {
+            _live.Add(tx);
+        }
 
         // After a restart every stored attempt of a pending transaction may be unknown to the node
         // (invariant 2): the first poll sends them again; "already known" is an expected answer.
@@ -105,17 +111,16 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             LogPollFailed(_logger, _chain.ChainId, _address, e.Message);
         }
 
-        var totals = SummarizeLive();
         return new AccountView(
             _chain.ChainId,
             _address,
             _account.NextNonce,
             _chainNonce,
-            totals.InFlight,
-            totals.Queued,
+            _live.InFlightCount,
+            _live.QueuedCount,
             _balance,
-            totals.OldestInFlight,
-            totals.Bumps,
+            _live.OldestInFlight,
+            _live.Bumps,
             _account.PausedReason);
     }
 
@@ -132,8 +137,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     public async Task<SendOutcome> CancelAsync(string transactionId)
     {
         var ct = CancellationToken.None;
-        var tx = _live.FirstOrDefault(t => t.Id == transactionId);
-        if (tx is null)
+        if (!_live.TryGet(transactionId, out var tx))
         {
             var stored = await _store.GetTransactionAsync(transactionId, ct);
             return stored is null || stored.ChainId != _chain.ChainId || stored.From != _address
@@ -163,7 +167,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
                 ReplaceLive([cancelled]);
                 await FillNonceAsync(changes, tx.Nonce, TransactionStatus.Queued, now, ct);
                 await CommitChangesAsync(changes, ct);
-                _live.RemoveAll(t => t.IsTerminal);
+                _live.RemoveTerminal();
                 return SendOutcome.Accepted(cancelled);
             }
 
@@ -218,7 +222,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     private async Task EnsurePollingAsync()
     {
-        _pollTimer ??= RegisterGrainTimer(ct => PollCoreAsync(ct), _chain.Options.PollInterval, _chain.Options.PollInterval);
+        _pollTimer ??= RegisterGrainTimer(PollTickAsync, _chain.Options.PollInterval, _chain.Options.PollInterval);
         if (!_reminderRegistered)
         {
             // The reminder only brings the account back after a restart or idle collection; the timer
@@ -259,17 +263,35 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _flushTimer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
-    private async Task FlushOutboxAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends the outbox as one JSON-RPC batch outside the turn, one batch on the wire at a time so attempts reach
+    /// the node in nonce order; the answers are handled in a turn of their own.
+    /// </summary>
+    private Task FlushOutboxAsync(CancellationToken ct)
     {
-        if (_outbox.Count == 0)
+        if (_outbox.Count == 0 || _broadcastInFlight)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        // Queued in nonce order by the sends that produced them.
+        // Queued in nonce order by the turns that produced them.
         var attempts = _outbox.ToList();
         _outbox.Clear();
-        await BroadcastAsync(attempts, ct);
+        _broadcastInFlight = true;
+        RunOffTurn(
+            io => SendAttemptsAsync(attempts, io),
+            async (answers, error, turn) =>
+            {
+                _broadcastInFlight = false;
+                if (error is not null)
+                {
+                    LogBroadcastFailed(_logger, _chain.ChainId, _address, attempts.Count, error.Message);
+                }
+
+                await ApplyBroadcastAsync(attempts, error is null ? answers : null, turn);
+                await FlushOutboxAsync(turn);
+            });
+        return Task.CompletedTask;
     }
 
     /// <summary>Commits one turn's changes; a version conflict drops the activation so the next call reloads.</summary>
@@ -329,8 +351,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             }
         }
 
-        var totals = SummarizeLive();
-        _metrics.ReportAccount(_chain.ChainId, _address, totals.InFlight, totals.OldestInFlight);
+        _metrics.ReportAccount(_chain.ChainId, _address, _live.InFlightCount, _live.OldestInFlight);
     }
 
     /// <summary>Signs a replacement at the transaction's nonce: a fee bump of the same call, or a cancel (zero-value self-transfer).</summary>

@@ -39,7 +39,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public IWalletStore Store => Node.Services.GetRequiredService<IWalletStore>();
 
-    public static async Task<LifecycleHarness> StartAsync(StorageKind kind, AnvilOptions anvilOptions, IReadOnlyDictionary<string, string?>? chainSettings = null, int accounts = 2)
+    /// <param name="services">Registrations for the silo after its own (see <see cref="WalletNode.StartAsync"/>).</param>
+    public static async Task<LifecycleHarness> StartAsync(
+        StorageKind kind, AnvilOptions anvilOptions, IReadOnlyDictionary<string, string?>? chainSettings = null, int accounts = 2, Action<IServiceCollection>? services = null)
     {
         var anvil = await AnvilProcess.StartAsync(anvilOptions);
         var mnemonic = Bip39Mnemonic.Generate(12);
@@ -69,7 +71,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
             settings[k.StartsWith("Wallet:", StringComparison.Ordinal) ? k : "Wallet:Chains:0:" + k] = v;
         }
 
-        var node = await WalletNode.StartAsync(settings);
+        var node = await WalletNode.StartAsync(settings, services);
         return new LifecycleHarness(anvil, node, settings, addresses, mnemonic, storage);
     }
 

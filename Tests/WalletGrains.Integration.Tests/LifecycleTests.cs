@@ -26,6 +26,50 @@ public abstract class LifecycleTests
     private static UInt256 Fee(JsonNode attempt, string field) => UInt256.Parse((string)attempt[field]!);
 
     [Fact]
+    public async Task Sends_are_accepted_while_the_node_holds_the_accounts_receipt_lookup_and_broadcast()
+    {
+        var gate = new RpcGate();
+        const string Receipts = "eth_getTransactionReceipt", Broadcasts = "eth_sendRawTransaction";
+
+        // The event monitor also reads receipts; without it every held lookup is the account's poll.
+        await using var h = await LifecycleHarness.StartAsync(
+            Kind, new AnvilOptions { NoMining = true }, new Dictionary<string, string?> { ["Monitor:Enabled"] = "false" }, services: gate.AddTo);
+        var (from, to) = (h.Accounts[0], h.Accounts[1]);
+        var ids = new List<string> { await h.SendOkAsync(LifecycleHarness.Transfer(from, to)) };
+        await WaitUntilAsync(async () => await h.NonceAsync(from, "pending") == 1, "the first send reached the node's pool");
+
+        // Mined: the next poll looks up its receipt, and the node sits on the lookup.
+        gate.Hold(Receipts);
+        await h.MineAsync();
+        await gate.WaitUntilHeldAsync(Receipts, Deadline);
+        ids.Add(await h.SendOkAsync(LifecycleHarness.Transfer(from, to)).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken));
+        Assert.True(gate.Waiting(Receipts) > 0, "the send was answered only after the receipt lookup");
+
+        // The node sits on a broadcast too: a send's answer never waited for its broadcast, nor does the next one.
+        gate.Hold(Broadcasts);
+        ids.Add(await h.SendOkAsync(LifecycleHarness.Transfer(from, to)).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken));
+        await gate.WaitUntilHeldAsync(Broadcasts, Deadline);
+        ids.Add(await h.SendOkAsync(LifecycleHarness.Transfer(from, to)).WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken));
+        Assert.True(gate.Waiting(Receipts) > 0 && gate.Waiting(Broadcasts) > 0, "a send waited for the node");
+
+        // Released, everything goes through: nonces 0..3, all confirmed.
+        gate.ReleaseAll();
+        var final = await Task.WhenAll(ids.Select(id => h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline, mine: true)));
+        Assert.Equal([0UL, 1UL, 2UL, 3UL], final.Select(t => (ulong)t["nonce"]!));
+        Assert.Equal(4UL, await h.NonceAsync(from));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"not reached within {Deadline}: {what}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Fee_spike_bumps_stuck_transactions_until_all_confirm_never_above_the_cap()
     {
         await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true });

@@ -36,7 +36,8 @@ public sealed class WalletNode : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WalletNode> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="services">Registrations added after the host's own (the last registration of a service wins).</param>
+    public static async Task<WalletNode> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         var port = FreePort.GetLoopbackPort();
         var url = new Uri($"http://127.0.0.1:{port}/");
@@ -59,6 +60,7 @@ public sealed class WalletNode : IAsyncDisposable
             b.WebHost.UseUrls(url.ToString());
             b.Logging.SetMinimumLevel(LogLevel.Warning);
         });
+        services?.Invoke(builder.Services);
         var app = WalletHost.Build(builder);
         await app.StartAsync();
         return new WalletNode(app, url);
