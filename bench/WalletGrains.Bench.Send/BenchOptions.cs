@@ -56,6 +56,9 @@ internal sealed record BenchOptions
     /// <summary>A folder to write each scenario's per-request latencies to as CSV (index, start ms, latency ms, outcome).</summary>
     public string? DumpDirectory { get; init; }
 
+    /// <summary>Extra silo configuration (<c>--set Wallet:Chains:0:PollInterval=00:00:02</c>), applied after the benchmark's own.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Where to write the Markdown results (null: stdout only).</summary>
     public string? MarkdownPath { get; init; }
 
@@ -88,11 +91,23 @@ internal sealed record BenchOptions
                 "--no-settle" => options with { NoSettle = true },
                 "--httpclient" => options with { HttpClientLoad = true },
                 "--instant-chain" => options with { InstantChain = true, Naive = false },
+                "--set" => options with { Settings = WithSetting(options.Settings, Value()) },
                 _ => throw new ArgumentException($"Unknown option '{name}'. See bench/WalletGrains.Bench.Send/README.md."),
             };
         }
 
         return options;
+    }
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string assignment)
+    {
+        var eq = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            throw new ArgumentException($"--set needs key=value; got '{assignment}'.");
+        }
+
+        return new Dictionary<string, string>(settings) { [assignment[..eq]] = assignment[(eq + 1)..] };
     }
 
     private static string[] ParseStorage(string value) => value switch

@@ -100,7 +100,12 @@ internal sealed class TimedWalletStore(IWalletStore inner, Probes probes) : IWal
 
     public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
 
-    public Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default) => inner.AppendEventsAsync(events, cancellationToken);
+    public async Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default)
+    {
+        // The event monitor's and balance grain's appends share the writer with the send path.
+        using var _ = probes.Start("store append events", events.Count);
+        return await inner.AppendEventsAsync(events, cancellationToken);
+    }
 
     public Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(afterId, limit, cancellationToken);
 
@@ -209,7 +214,8 @@ internal sealed class ServerTimingStartupFilter(Probes probes) : IStartupFilter
 
 /// <summary>
 /// Samples the thread pool's queue every 10 ms on a thread of its own (so it runs even when the pool
-/// is starved): a long queue means work waits for a core, not for I/O.
+/// is starved): a long queue means work waits for a core, not for I/O. Also the garbage collector's
+/// pauses over the same time, which stop every thread of the process at once.
 /// </summary>
 internal sealed class ThreadPoolSampler : IDisposable
 {
@@ -219,9 +225,18 @@ internal sealed class ThreadPoolSampler : IDisposable
     private long _pendingSum;
     private long _pendingMax;
     private int _threadsMax;
+    private readonly TimeSpan _pausedAtStart = GC.GetTotalPauseDuration();
+    private readonly int[] _collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private readonly long[] _lastIndex = new long[3];
+    private TimeSpan _pauseMax;
 
     public ThreadPoolSampler()
     {
+        foreach (var (kind, i) in GcKinds)
+        {
+            _lastIndex[i] = GC.GetGCMemoryInfo(kind).Index;
+        }
+
         _thread = new Thread(Run) { IsBackground = true, Name = "bench thread-pool sampler" };
         _thread.Start();
     }
@@ -231,7 +246,9 @@ internal sealed class ThreadPoolSampler : IDisposable
         Stop();
         return _samples == 0
             ? "thread pool: no samples"
-            : $"thread pool queue mean {(double)_pendingSum / _samples:0.0}, max {_pendingMax:N0} work items; threads max {_threadsMax}";
+            : $"thread pool queue mean {(double)_pendingSum / _samples:0.0}, max {_pendingMax:N0} work items; threads max {_threadsMax}; "
+                + $"GC paused {(GC.GetTotalPauseDuration() - _pausedAtStart).TotalMilliseconds:N0} ms in "
+                + $"{GC.CollectionCount(0) - _collectionsAtStart[0]}/{GC.CollectionCount(1) - _collectionsAtStart[1]}/{GC.CollectionCount(2) - _collectionsAtStart[2]} gen0/1/2 collections, longest pause seen {_pauseMax.TotalMilliseconds:0.0} ms";
     }
 
     public void Dispose()
@@ -258,6 +275,20 @@ internal sealed class ThreadPoolSampler : IDisposable
             _pendingSum += pending;
             _pendingMax = Math.Max(_pendingMax, pending);
             _threadsMax = Math.Max(_threadsMax, ThreadPool.ThreadCount);
+            foreach (var (kind, i) in GcKinds)
+            {
+                var info = GC.GetGCMemoryInfo(kind);
+                if (info.Index != _lastIndex[i])
+                {
+                    _lastIndex[i] = info.Index;
+                    foreach (var pause in info.PauseDurations)
+                    {
+                        _pauseMax = pause > _pauseMax ? pause : _pauseMax;
+                    }
+                }
+            }
         }
     }
+
+    private static readonly (GCKind Kind, int Index)[] GcKinds = [(GCKind.Ephemeral, 0), (GCKind.FullBlocking, 1), (GCKind.Background, 2)];
 }

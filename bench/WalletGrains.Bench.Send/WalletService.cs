@@ -61,6 +61,11 @@ internal sealed class WalletService : IAsyncDisposable
             ["Wallet:Api:RateLimit:Burst"] = "1000000",
             ["Wallet:Api:MaxConcurrentSends"] = "100000",
         };
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+
         var builder = WalletHost.CreateBuilder(["--environment", "Production"], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
