@@ -23,6 +23,10 @@ public interface IGrainReminder
 /// <summary>Handle to a grain timer; disposing it stops further ticks.</summary>
 public interface IGrainTimer : IDisposable
 {
-    /// <summary>Reschedules the timer: next tick after <paramref name="dueTime"/>, then every <paramref name="period"/> (<see cref="Timeout.InfiniteTimeSpan"/> for one tick).</summary>
+    /// <summary>
+    /// Reschedules the timer: next tick after <paramref name="dueTime"/>, then every <paramref name="period"/>
+    /// (<see cref="Timeout.InfiniteTimeSpan"/> for one tick). Safe from any thread; a tick that comes due while
+    /// another runs follows right after it.
+    /// </summary>
     void Change(TimeSpan dueTime, TimeSpan period);
 }

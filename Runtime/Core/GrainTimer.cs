@@ -2,7 +2,8 @@ namespace WalletGrains.Runtime;
 
 /// <summary>
 /// A grain timer: each tick runs as an exclusive turn on its activation; the next tick is scheduled only after the
-/// callback finishes (ticks never overlap), and the timer dies with the activation.
+/// callback finishes (ticks never overlap; one that comes due meanwhile runs right after), and the timer dies with
+/// the activation.
 /// </summary>
 internal sealed class GrainTimer : IGrainTimer
 {
@@ -14,6 +15,7 @@ internal sealed class GrainTimer : IGrainTimer
     private TimeSpan _period;
     private bool _stopped;
     private bool _tickInFlight;
+    private bool _duePending;
 
     public GrainTimer(Activation activation, Func<object?, CancellationToken, Task> callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -80,8 +82,15 @@ internal sealed class GrainTimer : IGrainTimer
     {
         lock (_lock)
         {
-            if (_stopped || _tickInFlight)
+            if (_stopped)
             {
+                return;
+            }
+
+            if (_tickInFlight)
+            {
+                // Came due (by Change) while a tick runs: one more tick right after it, never two at once.
+                _duePending = true;
                 return;
             }
 
@@ -103,7 +112,17 @@ internal sealed class GrainTimer : IGrainTimer
         lock (_lock)
         {
             _tickInFlight = false;
-            if (!_stopped && _period != Timeout.InfiniteTimeSpan)
+            if (_stopped)
+            {
+                return;
+            }
+
+            if (_duePending)
+            {
+                _duePending = false;
+                _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            }
+            else if (_period != Timeout.InfiniteTimeSpan)
             {
                 _timer.Change(_period, Timeout.InfiniteTimeSpan);
             }

@@ -101,6 +101,30 @@ public sealed class SchedulingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_timer_that_comes_due_during_its_own_tick_ticks_again_right_after()
+    {
+        var key = NewKey();
+        await Grains.GetGrain<IRetickGrain>(key).Start(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        await _probe.WaitUntilAsync(p => p.Count("retick started", key) == 1, "the first tick");
+
+        // The timer comes due again while its first tick still runs; then that tick ends.
+        _time.Advance(TimeSpan.Zero);
+        _probe.Open("retick:" + key);
+
+        // The second tick needs no more time, only the clock's next look at what is due.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (_probe.Count("retick", key) < 2 && DateTime.UtcNow < deadline)
+        {
+            _time.Advance(TimeSpan.Zero);
+            await Task.Delay(10, Cancel);
+        }
+
+        Assert.Equal(["1", "2"], _probe.Where("retick", key).Select(e => e.Detail));
+    }
+
+    [Fact]
     public async Task ReminderTicksNeverOverlapCalls()
     {
         var key = NewKey();

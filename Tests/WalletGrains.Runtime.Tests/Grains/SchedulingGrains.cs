@@ -132,6 +132,40 @@ public sealed class TimerGrain(TestProbe probe) : Grain, ITimerGrain
     }
 }
 
+public interface IRetickGrain : IGrainWithStringKey
+{
+    Task Start(TimeSpan dueTime);
+}
+
+/// <summary>A one-shot timer whose first tick asks for another while it still runs (as off-turn work signals a grain).</summary>
+public sealed class RetickGrain(TestProbe probe) : Grain, IRetickGrain
+{
+    private IGrainTimer? _timer;
+    private int _ticks;
+
+    public Task Start(TimeSpan dueTime)
+    {
+        _timer = RegisterGrainTimer(OnTickAsync, dueTime, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    private async Task OnTickAsync(CancellationToken cancellationToken)
+    {
+        var key = GetPrimaryKeyString();
+        if (++_ticks == 1)
+        {
+            _timer!.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+
+            // Held until the test has let the clock fire the timer again, while this tick still runs.
+            probe.Record("retick started", key);
+            await probe.Gate("retick:" + key);
+        }
+
+        await Task.Yield();
+        probe.Record("retick", key, _ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
 public interface IPlainGrain : IGrainWithStringKey
 {
     Task RegisterReminder(TimeSpan period);
