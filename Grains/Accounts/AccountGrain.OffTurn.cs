@@ -59,10 +59,7 @@ public sealed partial class AccountGrain
         _ = work;
     }
 
-    /// <summary>
-    /// Applies what off-turn I/O brought back. Also called by the poll timer: a completion that arrived while
-    /// the completion timer was mid-tick is picked up there instead of waiting.
-    /// </summary>
+    /// <summary>Applies what off-turn I/O brought back (one timer tick; a completion arriving mid-tick gets the next).</summary>
     private async Task ApplyCompletionsAsync(CancellationToken ct)
     {
         while (_completions.TryDequeue(out var apply))

@@ -33,19 +33,11 @@ public sealed partial class AccountGrain
     private bool _pollFetchInFlight;
 
     /// <summary>
-    /// The poll timer: applies what earlier off-turn I/O brought back, then starts the next lookup outside the
-    /// turn (<see cref="FetchPollAsync"/>); its readings are applied in a turn of their own
-    /// (<see cref="ApplyPollAsync"/>). Sends keep running while the node answers.
+    /// The poll timer: starts the next lookup outside the turn (<see cref="FetchPollAsync"/>); its readings are
+    /// applied in a turn of their own (<see cref="ApplyPollAsync"/>). Sends keep running while the node answers.
     /// </summary>
     private async Task PollTickAsync(CancellationToken ct)
     {
-        await ApplyCompletionsAsync(ct);
-        if (_outbox.Count > 0)
-        {
-            // Normally flushed by the turn that filled it; this only catches a flush signal that came mid-tick.
-            await FlushOutboxAsync(ct);
-        }
-
         if (_pollFetchInFlight)
         {
             return;

@@ -228,10 +228,7 @@ public sealed partial class AccountGrain
                 return await SubmitAsync(commands);
             }
 
-            foreach (var tx in changes.Inserted)
-            {
-                _live.Add(tx);
-            }
+            _live.AddRange(changes.Inserted);
             await EnsurePollingAsync();
 
             // The sends are durable: answer now, broadcast in the next turn (invariant 2 holds either way).

@@ -85,10 +85,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _address = address;
         _account = await _store.GetAccountAsync(chainId, address, cancellationToken)
             ?? new AccountRecord(chainId, address, NextNonce: 0, Version: 0, PausedReason: null, _time.GetUtcNow());
-        foreach (var tx in await _store.GetLiveTransactionsAsync(chainId, address, cancellationToken))
-        {
-            _live.Add(tx);
-        }
+        _live.AddRange(await _store.GetLiveTransactionsAsync(chainId, address, cancellationToken));
 
         // After a restart every stored attempt of a pending transaction may be unknown to the node
         // (invariant 2): the first poll sends them again; "already known" is an expected answer.

@@ -98,6 +98,14 @@ internal sealed class LiveSet
         Index(transaction);
     }
 
+    public void AddRange(IEnumerable<WalletTransaction> transactions)
+    {
+        foreach (var t in transactions)
+        {
+            Add(t);
+        }
+    }
+
     /// <summary>Puts a newer version of a live transaction in place of the old one; unknown ids are ignored.</summary>
     public void Replace(WalletTransaction transaction)
     {
