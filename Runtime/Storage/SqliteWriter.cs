@@ -254,6 +254,14 @@ public sealed class SqliteWriter : IDisposable
             // of 100 transactions touches a few hundred index pages; keeping them cached halves the commit time.
             _context.Execute("PRAGMA cache_size = -32768;");
 
+            // Savepoint journals (one per work item) stay in memory: with the default they spill to a temporary file
+            // once an item has changed 64 KiB of pages, and the writer thread opened, wrote and deleted a file per item.
+            _context.Execute("PRAGMA temp_store = MEMORY;");
+
+            // Savepoint journals (one per work item) stay in memory: by default one spills to a temporary file once
+            // its item has changed 64 KiB of pages, and the writer thread then created, wrote and deleted a file per item.
+            _context.Execute("PRAGMA temp_store = MEMORY;");
+
             // Declared foreign keys are enforced, as on PostgreSQL (a no-op inside a transaction, hence here).
             _context.Execute("PRAGMA foreign_keys = ON;");
         }

@@ -59,6 +59,12 @@ internal sealed record BenchOptions
     /// <summary>Extra silo configuration (<c>--set Wallet:Chains:0:PollInterval=00:00:02</c>), applied after the benchmark's own.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Run the burst scenarios.</summary>
+    public bool Bursts { get; init; } = true;
+
+    /// <summary>Run the open-loop scenario.</summary>
+    public bool OpenLoop { get; init; } = true;
+
     /// <summary>Where to write the Markdown results (null: stdout only).</summary>
     public string? MarkdownPath { get; init; }
 
@@ -91,6 +97,12 @@ internal sealed record BenchOptions
                 "--no-settle" => options with { NoSettle = true },
                 "--httpclient" => options with { HttpClientLoad = true },
                 "--instant-chain" => options with { InstantChain = true, Naive = false },
+                "--only" => Value() switch
+                {
+                    "bursts" => options with { OpenLoop = false },
+                    "open" => options with { Bursts = false },
+                    var other => throw new ArgumentException($"--only must be bursts or open; got '{other}'."),
+                },
                 "--set" => options with { Settings = WithSetting(options.Settings, Value()) },
                 _ => throw new ArgumentException($"Unknown option '{name}'. See bench/WalletGrains.Bench.Send/README.md."),
             };

@@ -219,6 +219,7 @@ internal sealed class ServerTimingStartupFilter(Probes probes) : IStartupFilter
 /// </summary>
 internal sealed class ThreadPoolSampler : IDisposable
 {
+    private readonly Probe? _pauses;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private long _samples;
@@ -230,8 +231,10 @@ internal sealed class ThreadPoolSampler : IDisposable
     private readonly long[] _lastIndex = new long[3];
     private TimeSpan _pauseMax;
 
-    public ThreadPoolSampler()
+    /// <param name="pauses">Where to record each GC pause seen (items: the collection's generation), or null.</param>
+    public ThreadPoolSampler(Probe? pauses = null)
     {
+        _pauses = pauses;
         foreach (var (kind, i) in GcKinds)
         {
             _lastIndex[i] = GC.GetGCMemoryInfo(kind).Index;
@@ -283,6 +286,11 @@ internal sealed class ThreadPoolSampler : IDisposable
                     _lastIndex[i] = info.Index;
                     foreach (var pause in info.PauseDurations)
                     {
+                        if (pause > TimeSpan.Zero)
+                        {
+                            _pauses?.Record(pause, info.Generation);
+                        }
+
                         _pauseMax = pause > _pauseMax ? pause : _pauseMax;
                     }
                 }

@@ -10,6 +10,7 @@ namespace WalletGrains.Bench.Send;
 internal sealed class Probes
 {
     private readonly ConcurrentDictionary<string, Probe> _probes = new(StringComparer.Ordinal);
+    private long _origin = Stopwatch.GetTimestamp();
 
     public Probe this[string name] => _probes.GetOrAdd(name, static _ => new Probe());
 
@@ -18,11 +19,17 @@ internal sealed class Probes
 
     public void Reset()
     {
+        _origin = Stopwatch.GetTimestamp();
         foreach (var probe in _probes.Values)
         {
             probe.Reset();
         }
     }
+
+    /// <summary>Every recorded step since the last reset: name, start and length in ms from the reset, items.</summary>
+    public IEnumerable<(string Name, double StartMs, double Ms, long Items)> Timeline() =>
+        _probes.SelectMany(p => p.Value.Steps().Select(s => (p.Key, Stopwatch.GetElapsedTime(_origin, s.Start).TotalMilliseconds, s.Ms, s.Items)))
+            .OrderBy(s => s.Item2);
 
     /// <summary>Every probe that recorded something since the last reset, by name.</summary>
     public IReadOnlyList<(string Name, ProbeSummary Summary)> Summaries() =>
@@ -33,7 +40,7 @@ internal sealed class Probes
     {
         private readonly long _start = Stopwatch.GetTimestamp();
 
-        public void Stop() => probe.Record(Stopwatch.GetElapsedTime(_start), items);
+        public void Stop() => probe.Record(_start, Stopwatch.GetElapsedTime(_start), items);
 
         public void Dispose() => Stop();
     }
@@ -44,14 +51,26 @@ internal sealed class Probe
 {
     private readonly Lock _lock = new();
     private List<double> _milliseconds = [];
+    private List<(long Start, double Ms, long Items)> _steps = [];
     private long _items;
 
-    public void Record(TimeSpan elapsed, long items = 1)
+    public void Record(TimeSpan elapsed, long items = 1) => Record(Stopwatch.GetTimestamp() - elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond, elapsed, items);
+
+    public void Record(long start, TimeSpan elapsed, long items)
     {
         lock (_lock)
         {
             _milliseconds.Add(elapsed.TotalMilliseconds);
+            _steps.Add((start, elapsed.TotalMilliseconds, items));
             _items += items;
+        }
+    }
+
+    public List<(long Start, double Ms, long Items)> Steps()
+    {
+        lock (_lock)
+        {
+            return [.. _steps];
         }
     }
 
@@ -60,6 +79,7 @@ internal sealed class Probe
         lock (_lock)
         {
             _milliseconds = [];
+            _steps = [];
             _items = 0;
         }
     }

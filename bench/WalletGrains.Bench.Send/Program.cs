@@ -12,6 +12,7 @@ using WalletGrains.Testing;
 // Usage: dotnet run -c Release --project bench/WalletGrains.Bench.Send -- [--sends 5000] [--concurrency 128] [--seconds 5]
 //        [--rate 2000] [--warmup 400] [--storage sqlite|postgres|both] [--postgres "<cs>"] [--max-in-flight N]
 //        [--gas-limit] [--idempotency-keys] [--no-naive] [--block-time 1] [--instant-chain] [--markdown <file>] [--dump <dir>]
+//        [--only bursts|open] [--set key=value] [--no-settle] [--httpclient]
 // See README.md for what each scenario measures.
 var options = BenchOptions.Parse(args);
 var report = new Report();
@@ -101,29 +102,38 @@ async Task RunServiceAsync(string storage, string connectionString, int? postgre
 
     // Warm-up (JIT tiers, connection pools, grain activation paths) on accounts of its own, half to one account, half spread.
     // Rounds until the JIT has settled: tiered compilation recompiles hot methods (tier 0, instrumented, tier 1) for
-    // seconds, and on two cores its work would otherwise be measured as the silo's. A round whose sends caused
-    // fewer than 100 compilations ends the warm-up (at most 8 rounds).
+    // 10-20 s of this load, and on two cores its work would otherwise be measured as the silo's (with a cap of 8 rounds
+    // the measured runs still compiled 3,000 methods, half a core). A round whose sends caused fewer than 50
+    // compilations ends the warm-up (at most 40 rounds); each scenario reports what the JIT still compiled during it.
     var warmClock = Stopwatch.StartNew();
     var rounds = 0;
-    for (var compiled = long.MaxValue; rounds < 8 && compiled >= 100; rounds++)
+    for (var compiled = long.MaxValue; rounds < 40 && compiled >= 50; rounds++)
     {
         var before = System.Runtime.JitInfo.GetCompiledMethodCount();
         await load.BurstAsync(Requests([warmUp[0]], options.WarmUp / 2, "warm1"), options.Concurrency);
         await load.BurstAsync(Requests(warmUp, options.WarmUp / 2, "warm10"), options.Concurrency);
         await load.OpenLoopAsync(Requests(warmUp, options.Rate / 2, "warmopen"), options.Rate);
         compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+        Console.Error.WriteLine($"warm-up round {rounds}: {compiled} compiled, JIT time so far {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms, {warmClock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    report.Fact($"{storage} warm-up: {rounds} round(s) of {options.WarmUp:N0} burst sends + {options.Rate / 2:N0} open-loop sends in {warmClock.Elapsed.TotalSeconds:0.0} s, until a round compiled fewer than 100 methods");
+    report.Fact($"{storage} warm-up: {rounds} round(s) of {options.WarmUp:N0} burst sends + {options.Rate / 2:N0} open-loop sends in {warmClock.Elapsed.TotalSeconds:0.0} s, until a round compiled fewer than 50 methods");
     if (!options.InstantChain && !options.NoSettle)
     {
         await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
     }
 
-    await MeasureAsync(service, storage, postgresPort, "burst → 1 account", [accounts[WarmUpAccounts]], a => load.BurstAsync(Requests(a, options.Sends, "b1"), options.Concurrency));
-    await MeasureAsync(service, storage, postgresPort, "burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), a => load.BurstAsync(Requests(a, options.Sends, "b10"), options.Concurrency));
-    await MeasureAsync(service, storage, postgresPort, $"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts", accounts.Skip(WarmUpAccounts + 11).Take(10).ToList(),
-        a => load.OpenLoopAsync(Requests(a, options.Rate * options.Seconds, "open"), options.Rate));
+    if (options.Bursts)
+    {
+        await MeasureAsync(service, storage, postgresPort, "burst → 1 account", [accounts[WarmUpAccounts]], a => load.BurstAsync(Requests(a, options.Sends, "b1"), options.Concurrency));
+        await MeasureAsync(service, storage, postgresPort, "burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), a => load.BurstAsync(Requests(a, options.Sends, "b10"), options.Concurrency));
+    }
+
+    if (options.OpenLoop)
+    {
+        await MeasureAsync(service, storage, postgresPort, $"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts", accounts.Skip(WarmUpAccounts + 11).Take(10).ToList(),
+            a => load.OpenLoopAsync(Requests(a, options.Rate * options.Seconds, "open"), options.Rate));
+    }
 
     IReadOnlyList<WalletGrains.Bench.Send.SendRequest> Requests(IReadOnlyList<Address> from, int count, string scenario) =>
         SendLoad.Transfers(anvil.ChainId, from, sink, count, options.ExplicitGasLimit,
@@ -134,11 +144,12 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
 {
     service.Probes.Reset();
     var grainBefore = service.AccountGrainSnapshot();
+    var jitBefore = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
     var cpu = MachineLoad.Start(postgresPort);
-    using var threads = new ThreadPoolSampler();
+    using var threads = new ThreadPoolSampler(service.Probes["gc pause (items: generation)"]);
     var run = await drive(accounts);
     var busy = cpu.Stop();
-    var threadLine = threads.Summary();
+    var threadLine = threads.Summary() + $"; JIT compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Item1:N0} methods in {(System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Item2).TotalMilliseconds:N0} ms";
     var probes = service.Probes.Summaries();
     var grainAfter = service.AccountGrainSnapshot();
     var onChain = options.InstantChain ? "n/a (instant chain: nothing is mined)" : "not waited for (--no-settle: queued sends drain at MaxInFlight per account per block)";
@@ -155,6 +166,8 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
         var file = Path.Combine(dump, $"{storage}-{new string([.. scenario.Where(char.IsAsciiLetterOrDigit)])}.csv");
         await File.WriteAllLinesAsync(file, ["index,account,start_ms,latency_ms,outcome", .. Enumerable.Range(0, run.Outcomes.Length)
             .Select(i => string.Create(CultureInfo.InvariantCulture, $"{i},{i % accounts.Count},{(run.StartMs.Length > i ? run.StartMs[i] : 0):0.000},{run.LatencyMs[i]:0.000},{run.Outcomes[i]}"))]);
+        await File.WriteAllLinesAsync(Path.ChangeExtension(file, ".steps.csv"), ["step,start_ms,ms,items", .. service.Probes.Timeline()
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"\"{s.Name}\",{s.StartMs:0.000},{s.Ms:0.000},{s.Items}"))]);
     }
 
     if (run.MaxStartLagMs > 0)
