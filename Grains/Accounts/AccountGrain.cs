@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -219,7 +220,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     private async Task EnsurePollingAsync()
     {
-        _pollTimer ??= RegisterGrainTimer(PollTickAsync, _chain.Options.PollInterval, _chain.Options.PollInterval);
+        _pollTimer ??= RegisterGrainTimer(PollTickAsync, FirstPollDue(_address, _chain.Options.PollInterval), _chain.Options.PollInterval);
         if (!_reminderRegistered)
         {
             // The reminder only brings the account back after a restart or idle collection; the timer
@@ -228,6 +229,18 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             await RegisterOrUpdateReminder(PollReminderName, period, period);
             _reminderRegistered = true;
         }
+    }
+
+    /// <summary>
+    /// When an account's first poll comes due: within one interval, at a phase fixed by its address. Accounts that
+    /// start sending together (a burst over many accounts) would otherwise poll, and commit what they find, in the
+    /// same instant every interval, and each account's sends wait behind its own poll commit while the store writes
+    /// all of them at once.
+    /// </summary>
+    internal static TimeSpan FirstPollDue(Address address, TimeSpan interval)
+    {
+        var phase = BinaryPrimitives.ReadUInt16BigEndian(address.Bytes[^2..]) / 65536.0;
+        return TimeSpan.FromTicks((long)(interval.Ticks * phase));
     }
 
     private async Task StopPollingIfIdleAsync()
