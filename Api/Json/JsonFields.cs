@@ -43,6 +43,20 @@ internal static class JsonFields
         return true;
     }
 
+    /// <summary><see cref="TryGetRequired"/> then <see cref="TryReadUInt64"/>.</summary>
+    public static bool TryReadRequiredUInt64(JsonElement body, string name, string code, out ulong value, [NotNullWhen(false)] out ApiProblem? problem)
+    {
+        value = 0;
+        return TryGetRequired(body, name, out var element, out problem) && TryReadUInt64(element, name, code, out value, out problem);
+    }
+
+    /// <summary><see cref="TryGetRequired"/> then <see cref="TryReadAddress"/>.</summary>
+    public static bool TryReadRequiredAddress(JsonElement body, string name, out Address address, [NotNullWhen(false)] out ApiProblem? problem)
+    {
+        address = default;
+        return TryGetRequired(body, name, out var element, out problem) && TryReadAddress(element, name, out address, out problem);
+    }
+
     /// <summary>A wei amount: a string of decimal digits or 0x-hex, 0 ≤ value ≤ 2^256-1 (else <c>invalid_amount</c>).</summary>
     public static bool TryReadAmount(JsonElement element, string name, out UInt256 value, [NotNullWhen(false)] out ApiProblem? problem)
     {

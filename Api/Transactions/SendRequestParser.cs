@@ -28,22 +28,12 @@ internal static class SendRequestParser
             return false;
         }
 
-        if (!JsonFields.TryGetRequired(body, "chainId", out var chainIdElement, out problem))
+        if (!JsonFields.TryReadRequiredUInt64(body, "chainId", WalletErrorCodes.InvalidRequest, out var chainId, out problem))
         {
             return false;
         }
 
-        if (!JsonFields.TryReadUInt64(chainIdElement, "chainId", WalletErrorCodes.InvalidRequest, out var chainId, out problem))
-        {
-            return false;
-        }
-
-        if (!JsonFields.TryGetRequired(body, "from", out var fromElement, out problem))
-        {
-            return false;
-        }
-
-        if (!JsonFields.TryReadAddress(fromElement, "from", out var from, out problem))
+        if (!JsonFields.TryReadRequiredAddress(body, "from", out var from, out problem))
         {
             return false;
         }

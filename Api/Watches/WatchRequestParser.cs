@@ -33,22 +33,12 @@ internal static class WatchRequestParser
             return false;
         }
 
-        if (!JsonFields.TryGetRequired(body, "chainId", out var chainIdElement, out problem))
+        if (!JsonFields.TryReadRequiredUInt64(body, "chainId", WalletErrorCodes.InvalidRequest, out var chainId, out problem))
         {
             return false;
         }
 
-        if (!JsonFields.TryReadUInt64(chainIdElement, "chainId", WalletErrorCodes.InvalidRequest, out var chainId, out problem))
-        {
-            return false;
-        }
-
-        if (!JsonFields.TryGetRequired(body, "address", out var addressElement, out problem))
-        {
-            return false;
-        }
-
-        if (!JsonFields.TryReadAddress(addressElement, "address", out var address, out problem))
+        if (!JsonFields.TryReadRequiredAddress(body, "address", out var address, out problem))
         {
             return false;
         }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 
 namespace WalletGrains.Ethereum.Rpc;
 
@@ -18,7 +17,7 @@ public static class RpcErrorClassifier
     /// <summary>The EIP-1474 code for "limit exceeded", which providers use for rate limits.</summary>
     public const int LimitExceededCode = -32005;
 
-    private static readonly RpcErrorPattern[] Table =
+    private static readonly MessagePatternTable<RpcErrorPattern> Table = new(
     [
         // A revert reason is free text chosen by a contract ("execution reverted: insufficient
         // funds"), so reverts are recognised before anything that could match inside the reason.
@@ -89,14 +88,11 @@ public static class RpcErrorClassifier
         new(@"exceeds maximum RPC range limit|exceeds max batch size", RpcErrorKind.Unknown, "besu EXCEEDS_RPC_MAX_BLOCK_RANGE / EXCEEDS_RPC_MAX_BATCH_SIZE", "Requested range exceeds maximum RPC range limit"),
 
         new(@"service unavailable|bad gateway|gateway time-?out", RpcErrorKind.ServerUnavailable, "HTTP 5xx text relayed by proxies", "503 Service Unavailable"),
-    ];
-
-    private static readonly Regex[] Compiled = Table
-        .Select(p => new Regex(p.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
-        .ToArray();
+    ],
+    static p => p.Pattern);
 
     /// <summary>The table, in matching order.</summary>
-    public static IReadOnlyList<RpcErrorPattern> Patterns => Table;
+    public static IReadOnlyList<RpcErrorPattern> Patterns => Table.Rows;
 
     /// <summary>
     /// Classifies a JSON-RPC error: the first table row whose pattern matches the message (then the
@@ -119,23 +115,7 @@ public static class RpcErrorClassifier
     }
 
     /// <summary>The first row matching the text, or null.</summary>
-    public static RpcErrorPattern? FindRow(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        for (var i = 0; i < Table.Length; i++)
-        {
-            if (Compiled[i].IsMatch(text))
-            {
-                return Table[i];
-            }
-        }
-
-        return null;
-    }
+    public static RpcErrorPattern? FindRow(string? text) => Table.FindRow(text);
 
     /// <summary>HTTP 429 → <see cref="RpcErrorKind.RateLimited"/>; 5xx → <see cref="RpcErrorKind.ServerUnavailable"/>; else Unknown.</summary>
     public static RpcErrorKind ClassifyHttpStatus(int status) => status switch

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using WalletGrains.Ethereum.Rpc;
 
 namespace WalletGrains.Grains.Monitoring;
@@ -27,7 +26,7 @@ public sealed record LogQueryRefusalPattern(string Pattern, LogQueryRefusalKind 
 /// </summary>
 public static class LogQueryRefusal
 {
-    private static readonly LogQueryRefusalPattern[] Table =
+    private static readonly MessagePatternTable<LogQueryRefusalPattern> Table = new(
     [
         new(@"exceed max addresses or topics per search position", LogQueryRefusalKind.TooManyAlternatives, "geth eth/filters (maxSubTopics 1000 or --rpc.logquerylimit); providers built on geth", "exceed max addresses or topics per search position"),
         new(@"query returned more than \d+ results", LogQueryRefusalKind.TooLarge, "infura (-32005, documented); geth-based providers; zkSync Era (-32602, with a suggested range)", "query returned more than 10000 results"),
@@ -41,14 +40,11 @@ public static class LogQueryRefusal
         new(@"is bigger than range limit", LogQueryRefusalKind.TooLarge, "tenderly (-32602, in data.payload)", "range 9009594 is bigger than range limit 2000"),
         new(@"eth_getLogs is limited to", LogQueryRefusalKind.TooLarge, "rpc.berachain.com (-32614); 1rpc (-32602, \"limited to 0 - 50 blocks range\")", "eth_getLogs is limited to a 10,000 range"),
         new(@"ranges over \d+ blocks are not supported", LogQueryRefusalKind.TooLarge, "drpc free tier (code 35)", "ranges over 10000 blocks are not supported on freetier"),
-    ];
-
-    private static readonly Regex[] Compiled = Table
-        .Select(p => new Regex(p.Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
-        .ToArray();
+    ],
+    static p => p.Pattern);
 
     /// <summary>The table, in matching order.</summary>
-    public static IReadOnlyList<LogQueryRefusalPattern> Patterns => Table;
+    public static IReadOnlyList<LogQueryRefusalPattern> Patterns => Table.Rows;
 
     /// <summary>How a failed log query should be retried, if at all.</summary>
     public static LogQueryRefusalKind Classify(RpcException error)
@@ -70,21 +66,5 @@ public static class LogQueryRefusal
     }
 
     /// <summary>The first row matching the text, or null.</summary>
-    public static LogQueryRefusalPattern? FindRow(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        for (var i = 0; i < Table.Length; i++)
-        {
-            if (Compiled[i].IsMatch(text))
-            {
-                return Table[i];
-            }
-        }
-
-        return null;
-    }
+    public static LogQueryRefusalPattern? FindRow(string? text) => Table.FindRow(text);
 }
