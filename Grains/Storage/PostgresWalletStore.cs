@@ -5,10 +5,14 @@ namespace WalletGrains.Grains.Storage;
 
 /// <summary>
 /// <see cref="IWalletStore"/> on PostgreSQL (sql/postgresql/0002_wallet.sql; migrate first with
-/// <see cref="WalletSchema"/>). A commit is one transaction and two round trips whatever its size: one batch
-/// (version swap, then one multi-row statement per table over unnest'ed arrays, events last) and COMMIT. Statement
-/// texts are fixed, so Npgsql prepares them once per connection. Event ids come from the row lock on event_counter,
-/// held to the end of the transaction, so events become visible in id order (see sql/postgresql/0002_wallet.sql).
+/// <see cref="WalletSchema"/>). Account commits go through a group-commit queue: the commits that arrive while one
+/// group is being written go together in the next, as one transaction of two round trips whatever its size: one
+/// batch (per commit a version swap, then one multi-row statement per table over unnest'ed arrays) and, with the
+/// group's events, COMMIT. If any commit of a group fails (a stale version, a taken key, a constraint), the group
+/// is rolled back and its commits are written one by one, so each gets its own answer. Statement texts are fixed, so
+/// Npgsql prepares them once per connection. Event ids come from the row lock on event_counter, held to the end of
+/// the transaction, so events become visible in id order (see sql/postgresql/0002_wallet.sql); one group takes the
+/// lock once for all its commits' events.
 /// </summary>
 public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 {
@@ -23,16 +27,20 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 
     private const string AccountVersionSql = "SELECT version FROM accounts WHERE chain_id = $1 AND address = $2";
 
+    // Multi-row statements take every column as an array, the account's chain and address too, so one statement can
+    // carry the rows of several accounts' commits; the UPDATE matches rows by id (the primary key) and checks the
+    // account per row, a plan that does not hinge on statistics (a table grown since its last ANALYZE once made the
+    // planner scan an account's every transaction per update).
     private const string InsertTransactionsSql =
         "INSERT INTO transactions (id, chain_id, from_address, to_address, value, data, nonce, gas_limit, max_fee_cap, max_priority_fee_cap, gas_price_cap, " +
         "status, hash, receipt, error_code, error_message, error_data, cancel_requested, created_at_ms, updated_at_ms, history, api_key_id, idempotency_key, request_hash) " +
-        "SELECT u.id, $1, $2, u.to_address, u.value, u.data, u.nonce, u.gas_limit, u.max_fee_cap, u.max_priority_fee_cap, u.gas_price_cap, " +
+        "SELECT u.id, u.chain_id, u.from_address, u.to_address, u.value, u.data, u.nonce, u.gas_limit, u.max_fee_cap, u.max_priority_fee_cap, u.gas_price_cap, " +
         "u.status, u.hash, u.receipt::jsonb, u.error_code, u.error_message, u.error_data, u.cancel_requested, u.created_at_ms, u.updated_at_ms, u.history::jsonb, " +
         "u.api_key_id, u.idempotency_key, u.request_hash " +
-        "FROM unnest($3::text[], $4::text[], $5::text[], $6::bytea[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], " +
-        "$14::text[], $15::text[], $16::text[], $17::text[], $18::boolean[], $19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::text[]) " +
-        "AS u(id, to_address, value, data, nonce, gas_limit, max_fee_cap, max_priority_fee_cap, gas_price_cap, status, hash, receipt, error_code, error_message, " +
-        "error_data, cancel_requested, created_at_ms, updated_at_ms, history, api_key_id, idempotency_key, request_hash)";
+        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], " +
+        "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::boolean[], $19::bigint[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::text[]) " +
+        "AS u(chain_id, from_address, id, to_address, value, data, nonce, gas_limit, max_fee_cap, max_priority_fee_cap, gas_price_cap, status, hash, receipt, error_code, " +
+        "error_message, error_data, cancel_requested, created_at_ms, updated_at_ms, history, api_key_id, idempotency_key, request_hash)";
 
     private const string InsertAttemptsSql =
         "INSERT INTO attempts (tx_id, seq, kind, hash, raw, max_fee_per_gas, max_priority_fee_per_gas, gas_price, signed_at_ms, submitted_at_ms) " +
@@ -41,9 +49,9 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     private const string UpdateTransactionsSql =
         "UPDATE transactions AS t SET status = u.status, hash = u.hash, receipt = u.receipt::jsonb, error_code = u.error_code, error_message = u.error_message, " +
         "error_data = u.error_data, cancel_requested = u.cancel_requested, updated_at_ms = u.updated_at_ms, history = u.history::jsonb " +
-        "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::boolean[], $11::bigint[], $12::text[]) " +
-        "AS u(id, status, hash, receipt, error_code, error_message, error_data, cancel_requested, updated_at_ms, history) " +
-        "WHERE t.id = u.id AND t.chain_id = $1 AND t.from_address = $2 RETURNING t.id";
+        "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::boolean[], $11::bigint[], $12::text[]) " +
+        "AS u(chain_id, from_address, id, status, hash, receipt, error_code, error_message, error_data, cancel_requested, updated_at_ms, history) " +
+        "WHERE t.id = u.id AND t.chain_id = u.chain_id AND t.from_address = u.from_address RETURNING t.id";
 
     private const string MarkSubmittedSql =
         "UPDATE attempts AS a SET submitted_at_ms = u.at FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS u(tx_id, seq, at) " +
@@ -77,20 +85,28 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     private static readonly string OneSql =
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id WHERE t.id = $1 ORDER BY a.seq";
 
+    /// <summary>Groups written at once (each on its own connection): one group's first round trip overlaps another's COMMIT.</summary>
+    public const int DefaultCommitLanes = 2;
+
+    /// <summary>The most account commits one group carries.</summary>
+    public const int MaxGroup = 64;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
+    private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _commits;
 
-    /// <summary>Uses a connection pool the caller owns (and disposes).</summary>
-    public PostgresWalletStore(NpgsqlDataSource dataSource)
+    /// <summary>Uses a connection pool the caller owns (and disposes after this store).</summary>
+    public PostgresWalletStore(NpgsqlDataSource dataSource, int commitLanes = DefaultCommitLanes)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _dataSource = dataSource;
+        _commits = new GroupCommitQueue<WalletWritePlan, AccountRecord>(CommitGroupAsync, commitLanes, MaxGroup);
     }
 
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
-    public PostgresWalletStore(string connectionString)
+    public PostgresWalletStore(string connectionString, int commitLanes = DefaultCommitLanes)
+        : this(PostgresDataSources.Create(connectionString, autoPrepare: 32), commitLanes)
     {
-        _dataSource = PostgresDataSources.Create(connectionString, autoPrepare: 32);
         _ownsDataSource = true;
     }
 
@@ -119,20 +135,119 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
+    public Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
     {
-        var plan = WalletWritePlan.Create(write);
+        WalletWritePlan plan;
+        try
+        {
+            plan = WalletWritePlan.Create(write);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<AccountRecord>(ex);
+        }
+
+        return _commits.EnqueueAsync(plan, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a group in one transaction; if that fails for a reason one of its commits could cause (a PostgreSQL
+    /// error, a missed version or key), writes each alone. A broken connection fails the whole group: whether its
+    /// COMMIT landed is then unknown, as it would be for a single commit.
+    /// </summary>
+    private async Task CommitGroupAsync(IReadOnlyList<GroupCommitQueue<WalletWritePlan, AccountRecord>.Entry> group)
+    {
+        if (group.Count > 1)
+        {
+            if (await TryCommitTogetherAsync(group))
+            {
+                foreach (var entry in group)
+                {
+                    entry.Completion.TrySetResult(entry.Work.Written);
+                }
+
+                return;
+            }
+        }
+
+        foreach (var entry in group)
+        {
+            try
+            {
+                entry.Completion.TrySetResult(await CommitOneAsync(entry.Work, entry.CancellationToken));
+            }
+            catch (OperationCanceledException ex) when (ex.CancellationToken == entry.CancellationToken)
+            {
+                entry.Completion.TrySetCanceled(entry.CancellationToken);
+            }
+            catch (Exception ex)
+            {
+                entry.Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>The group's commits as one transaction; false (and rolled back) when any one of them would fail.</summary>
+    private async Task<bool> TryCommitTogetherAsync(IReadOnlyList<GroupCommitQueue<WalletWritePlan, AccountRecord>.Entry> group)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        // One version swap per commit, each of which must hit its row; then one statement per table for all of them,
+        // whose updates and idempotency keys must all land.
+        var plans = group.Select(e => e.Work).ToList();
+        var expected = plans.Select(plan => (Command: AddAccountSwap(batch, plan), Rows: 1)).ToList();
+        if (AddUpdateTransactions(batch, plans) is { } update)
+        {
+            expected.Add((update, plans.Sum(p => p.Updated.Count)));
+        }
+
+        AddMarkSubmitted(batch, plans);
+        AddInsertTransactions(batch, plans);
+        AddInsertAttempts(batch, plans);
+        if (AddInsertIdempotencyKeys(batch, plans) is { } keys)
+        {
+            expected.Add((keys, plans.Sum(p => p.IdempotencyKeys.Count)));
+        }
+
+        var events = plans.SelectMany(p => p.Events).ToList();
+        try
+        {
+            await batch.ExecuteNonQueryAsync(CancellationToken.None);
+            if (expected.Exists(e => e.Command.RecordsAffected != e.Rows))
+            {
+                return false;
+            }
+
+            // As for one commit, the events go with COMMIT (see CommitOneAsync); one group takes the counter's lock once.
+            await using var commit = new NpgsqlBatch(connection, transaction);
+            AddInsertEvents(commit, events);
+            commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await commit.ExecuteNonQueryAsync(CancellationToken.None);
+            return true;
+        }
+        catch (PostgresException)
+        {
+            // An error answer means the transaction did not commit; each commit, written alone, gets its own answer.
+            return false;
+        }
+    }
+
+    private async Task<AccountRecord> CommitOneAsync(WalletWritePlan plan, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
 
         // Npgsql sends BEGIN together with the batch, so the commit costs two round trips: the batch, then COMMIT (with the events, if any).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         var swap = AddAccountSwap(batch, plan);
-        var update = AddUpdateTransactions(batch, plan);
-        AddMarkSubmitted(batch, plan);
-        AddInsertTransactions(batch, plan);
-        AddInsertAttempts(batch, plan);
-        var idempotency = AddInsertIdempotencyKeys(batch, plan);
+        WalletWritePlan[] plans = [plan];
+        var update = AddUpdateTransactions(batch, plans);
+        AddMarkSubmitted(batch, plans);
+        AddInsertTransactions(batch, plans);
+        AddInsertAttempts(batch, plans);
+        var idempotency = AddInsertIdempotencyKeys(batch, plans);
 
         var updatedIds = new HashSet<string>(StringComparer.Ordinal);
         var insertedKeys = new HashSet<(string, string)>();
@@ -349,8 +464,15 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         return new StoreCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
     }
 
-    /// <summary>Disposes the connection pool when this store created it.</summary>
-    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
+    /// <summary>Writes the queued commits, then disposes the connection pool when this store created it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _commits.DisposeAsync();
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync();
+        }
+    }
 
     private static NpgsqlBatchCommand AddAccountSwap(NpgsqlBatch batch, WalletWritePlan plan)
     {
@@ -369,120 +491,135 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         return command;
     }
 
-    private static void AddInsertTransactions(NpgsqlBatch batch, WalletWritePlan plan)
+    private static void AddInsertTransactions(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
     {
-        var rows = plan.Inserted;
+        var rows = RowsOf(plans, static p => p.Inserted);
         if (rows.Count == 0)
         {
             return;
         }
 
         var command = new NpgsqlBatchCommand(InsertTransactionsSql);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = plan.ChainId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = plan.Address });
-        AddArray(command, rows, r => r.Id);
-        AddArray(command, rows, r => r.To);
-        AddArray(command, rows, r => r.Value);
-        AddArray(command, rows, r => r.Data);
-        AddArray(command, rows, r => r.Nonce);
-        AddArray(command, rows, r => r.GasLimit);
-        AddArray(command, rows, r => r.MaxFeeCap);
-        AddArray(command, rows, r => r.MaxPriorityFeeCap);
-        AddArray(command, rows, r => r.GasPriceCap);
-        AddArray(command, rows, r => r.Status);
-        AddArray(command, rows, r => r.Hash);
-        AddArray(command, rows, r => r.Receipt);
-        AddArray(command, rows, r => r.ErrorCode);
-        AddArray(command, rows, r => r.ErrorMessage);
-        AddArray(command, rows, r => r.ErrorData);
-        AddArray(command, rows, r => r.CancelRequested);
-        AddArray(command, rows, r => r.CreatedAtMs);
-        AddArray(command, rows, r => r.UpdatedAtMs);
-        AddArray(command, rows, r => r.History);
-        AddArray(command, rows, r => r.ApiKeyId);
-        AddArray(command, rows, r => r.IdempotencyKey);
-        AddArray(command, rows, r => r.RequestHash);
+        AddArray(command, rows, r => r.Plan.ChainId);
+        AddArray(command, rows, r => r.Plan.Address);
+        AddArray(command, rows, r => r.Row.Id);
+        AddArray(command, rows, r => r.Row.To);
+        AddArray(command, rows, r => r.Row.Value);
+        AddArray(command, rows, r => r.Row.Data);
+        AddArray(command, rows, r => r.Row.Nonce);
+        AddArray(command, rows, r => r.Row.GasLimit);
+        AddArray(command, rows, r => r.Row.MaxFeeCap);
+        AddArray(command, rows, r => r.Row.MaxPriorityFeeCap);
+        AddArray(command, rows, r => r.Row.GasPriceCap);
+        AddArray(command, rows, r => r.Row.Status);
+        AddArray(command, rows, r => r.Row.Hash);
+        AddArray(command, rows, r => r.Row.Receipt);
+        AddArray(command, rows, r => r.Row.ErrorCode);
+        AddArray(command, rows, r => r.Row.ErrorMessage);
+        AddArray(command, rows, r => r.Row.ErrorData);
+        AddArray(command, rows, r => r.Row.CancelRequested);
+        AddArray(command, rows, r => r.Row.CreatedAtMs);
+        AddArray(command, rows, r => r.Row.UpdatedAtMs);
+        AddArray(command, rows, r => r.Row.History);
+        AddArray(command, rows, r => r.Row.ApiKeyId);
+        AddArray(command, rows, r => r.Row.IdempotencyKey);
+        AddArray(command, rows, r => r.Row.RequestHash);
         batch.BatchCommands.Add(command);
     }
 
-    private static void AddInsertAttempts(NpgsqlBatch batch, WalletWritePlan plan)
+    private static void AddInsertAttempts(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
     {
-        var rows = plan.Attempts;
+        var rows = RowsOf(plans, static p => p.Attempts);
         if (rows.Count == 0)
         {
             return;
         }
 
         var command = new NpgsqlBatchCommand(InsertAttemptsSql);
-        AddArray(command, rows, r => r.TransactionId);
-        AddArray(command, rows, r => r.Seq);
-        AddArray(command, rows, r => r.Kind);
-        AddArray(command, rows, r => r.Hash);
-        AddArray(command, rows, r => r.Raw);
-        AddArray(command, rows, r => r.MaxFeePerGas);
-        AddArray(command, rows, r => r.MaxPriorityFeePerGas);
-        AddArray(command, rows, r => r.GasPrice);
-        AddArray(command, rows, r => r.SignedAtMs);
-        AddArray(command, rows, r => r.SubmittedAtMs);
+        AddArray(command, rows, r => r.Row.TransactionId);
+        AddArray(command, rows, r => r.Row.Seq);
+        AddArray(command, rows, r => r.Row.Kind);
+        AddArray(command, rows, r => r.Row.Hash);
+        AddArray(command, rows, r => r.Row.Raw);
+        AddArray(command, rows, r => r.Row.MaxFeePerGas);
+        AddArray(command, rows, r => r.Row.MaxPriorityFeePerGas);
+        AddArray(command, rows, r => r.Row.GasPrice);
+        AddArray(command, rows, r => r.Row.SignedAtMs);
+        AddArray(command, rows, r => r.Row.SubmittedAtMs);
         batch.BatchCommands.Add(command);
     }
 
-    private static NpgsqlBatchCommand? AddUpdateTransactions(NpgsqlBatch batch, WalletWritePlan plan)
+    private static NpgsqlBatchCommand? AddUpdateTransactions(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
     {
-        var rows = plan.Updated;
+        var rows = RowsOf(plans, static p => p.Updated);
         if (rows.Count == 0)
         {
             return null;
         }
 
         var command = new NpgsqlBatchCommand(UpdateTransactionsSql);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = plan.ChainId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = plan.Address });
-        AddArray(command, rows, r => r.Id);
-        AddArray(command, rows, r => r.Status);
-        AddArray(command, rows, r => r.Hash);
-        AddArray(command, rows, r => r.Receipt);
-        AddArray(command, rows, r => r.ErrorCode);
-        AddArray(command, rows, r => r.ErrorMessage);
-        AddArray(command, rows, r => r.ErrorData);
-        AddArray(command, rows, r => r.CancelRequested);
-        AddArray(command, rows, r => r.UpdatedAtMs);
-        AddArray(command, rows, r => r.History);
+        AddArray(command, rows, r => r.Plan.ChainId);
+        AddArray(command, rows, r => r.Plan.Address);
+        AddArray(command, rows, r => r.Row.Id);
+        AddArray(command, rows, r => r.Row.Status);
+        AddArray(command, rows, r => r.Row.Hash);
+        AddArray(command, rows, r => r.Row.Receipt);
+        AddArray(command, rows, r => r.Row.ErrorCode);
+        AddArray(command, rows, r => r.Row.ErrorMessage);
+        AddArray(command, rows, r => r.Row.ErrorData);
+        AddArray(command, rows, r => r.Row.CancelRequested);
+        AddArray(command, rows, r => r.Row.UpdatedAtMs);
+        AddArray(command, rows, r => r.Row.History);
         batch.BatchCommands.Add(command);
         return command;
     }
 
-    private static void AddMarkSubmitted(NpgsqlBatch batch, WalletWritePlan plan)
+    private static void AddMarkSubmitted(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
     {
-        var rows = plan.SubmittedMarks;
+        var rows = RowsOf(plans, static p => p.SubmittedMarks);
         if (rows.Count == 0)
         {
             return;
         }
 
         var command = new NpgsqlBatchCommand(MarkSubmittedSql);
-        AddArray(command, rows, r => r.TransactionId);
-        AddArray(command, rows, r => r.Seq);
-        AddArray(command, rows, r => r.AtMs);
+        AddArray(command, rows, r => r.Row.TransactionId);
+        AddArray(command, rows, r => r.Row.Seq);
+        AddArray(command, rows, r => r.Row.AtMs);
         batch.BatchCommands.Add(command);
     }
 
-    private static NpgsqlBatchCommand? AddInsertIdempotencyKeys(NpgsqlBatch batch, WalletWritePlan plan)
+    private static NpgsqlBatchCommand? AddInsertIdempotencyKeys(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
     {
-        var rows = plan.IdempotencyKeys;
+        var rows = RowsOf(plans, static p => p.IdempotencyKeys);
         if (rows.Count == 0)
         {
             return null;
         }
 
         var command = new NpgsqlBatchCommand(InsertIdempotencySql);
-        AddArray(command, rows, r => r.ApiKeyId);
-        AddArray(command, rows, r => r.Key);
-        AddArray(command, rows, r => r.RequestHash);
-        AddArray(command, rows, r => r.TransactionId);
-        AddArray(command, rows, r => r.CreatedAt.ToUnixTimeMilliseconds());
+        AddArray(command, rows, r => r.Row.ApiKeyId);
+        AddArray(command, rows, r => r.Row.Key);
+        AddArray(command, rows, r => r.Row.RequestHash);
+        AddArray(command, rows, r => r.Row.TransactionId);
+        AddArray(command, rows, r => r.Row.CreatedAt.ToUnixTimeMilliseconds());
         batch.BatchCommands.Add(command);
         return command;
+    }
+
+    /// <summary>The rows of one kind from every plan, in plan order, each with the plan (its account) it belongs to.</summary>
+    private static List<(WalletWritePlan Plan, TRow Row)> RowsOf<TRow>(IReadOnlyList<WalletWritePlan> plans, Func<WalletWritePlan, List<TRow>> rowsOf)
+    {
+        var rows = new List<(WalletWritePlan, TRow)>();
+        foreach (var plan in plans)
+        {
+            foreach (var row in rowsOf(plan))
+            {
+                rows.Add((plan, row));
+            }
+        }
+
+        return rows;
     }
 
     private static void AddInsertEvents(NpgsqlBatch batch, List<EventRow> rows, string sql = InsertEventsSql)

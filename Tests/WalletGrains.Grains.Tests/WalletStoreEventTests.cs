@@ -103,6 +103,79 @@ public abstract partial class WalletStoreContractTests
         Assert.Equal(read.Count, (await Store.ReadEventsAsync(0, 1000, cancellationToken)).Count);
     }
 
+    [Theory]
+    [InlineData("stale version")]
+    [InlineData("taken key")]
+    [InlineData("used nonce")]
+    public async Task Commits_arriving_together_each_get_their_own_answer(string fault)
+    {
+        // Stores may write commits that arrive together as one transaction (PostgreSQL's group commit, SQLite's
+        // writer): a bad commit among them must fail alone and leave the others, and their events, in place.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        const int Accounts = 12;
+        var addresses = Enumerable.Range(0, Accounts).Select(_ => NewAddress()).ToArray();
+        var firsts = addresses.Select(a => Transaction(1, a, 0)).ToArray();
+        var taken = new IdempotencyRecord("key_1", "taken", "h", firsts[0].Id, T0);
+        await Store.CommitAsync(Write(Account(1, addresses[0], 1), 0, inserted: [firsts[0]], keys: [taken]), cancellationToken);
+        for (var i = 1; i < Accounts; i++)
+        {
+            await Store.CommitAsync(Insert(Account(1, addresses[i], 1), 0, firsts[i]), cancellationToken);
+        }
+
+        var before = await Store.ReadEventsAsync(0, 1000, cancellationToken);
+
+        // Queued without awaiting, so they are in the store's hands at once; every fourth one, from the second, is bad.
+        var second = addresses.Select(a => Transaction(1, a, 1)).ToArray();
+        static bool Bad(int i) => i % 4 == 1;
+        AccountWrite Next(int i) => (Bad(i) ? fault : "good") switch
+        {
+            "stale version" => Insert(Account(1, addresses[i], 2), 0, second[i]),
+            "taken key" => Write(Account(1, addresses[i], 2), 1, inserted: [second[i]], keys: [taken with { TransactionId = second[i].Id, RequestHash = "other" }]),
+            "used nonce" => Insert(Account(1, addresses[i], 2), 1, Transaction(1, addresses[i], 0)),
+            _ => Write(Account(1, addresses[i], 2), 1, inserted: [second[i]], updated: [firsts[i].WithStatus(TransactionStatus.Submitted, T0.AddMinutes(1))]),
+        };
+
+        var commits = Enumerable.Range(0, Accounts).Select(i => Store.CommitAsync(Next(i) with { NewEvents = [Event(100 + i), Event(200 + i)] }, cancellationToken)).ToArray();
+        for (var i = 0; i < Accounts; i++)
+        {
+            if (!Bad(i))
+            {
+                Assert.Equal(2, (await commits[i]).Version);
+            }
+            else if (fault == "stale version")
+            {
+                await Assert.ThrowsAsync<InconsistentStateException>(() => commits[i]);
+            }
+            else if (fault == "taken key")
+            {
+                var ex = await Assert.ThrowsAsync<IdempotencyKeyTakenException>(() => commits[i]);
+                Assert.Equal(("key_1", "taken"), (ex.ApiKeyId, ex.Key));
+            }
+            else
+            {
+                Assert.Equal(WalletStoreConflict.Nonce, (await Assert.ThrowsAsync<WalletStoreConflictException>(() => commits[i])).Conflict);
+            }
+        }
+
+        for (var i = 0; i < Accounts; i++)
+        {
+            var landed = !Bad(i);
+            Assert.Equal(landed ? 2 : 1, (await Store.GetAccountAsync(1, addresses[i], cancellationToken))!.Version);
+            Assert.Equal(landed ? [0UL, 1UL] : [0UL], (await Store.GetLiveTransactionsAsync(1, addresses[i], cancellationToken)).Select(t => t.Nonce));
+            Assert.Equal(landed ? TransactionStatus.Submitted : TransactionStatus.Queued, (await Store.GetTransactionAsync(firsts[i].Id, cancellationToken))!.Status);
+            Assert.Equal(landed, await Store.GetTransactionAsync(second[i].Id, cancellationToken) is not null);
+        }
+
+        // The good commits' events, each commit's pair together and in its order, ids following on without a hole.
+        var after = await Store.ReadEventsAsync(before.Count == 0 ? 0 : before[^1].Id, 1000, cancellationToken);
+        var good = Enumerable.Range(0, Accounts).Where(i => !Bad(i)).ToArray();
+        Assert.Equal(good.Length * 2, after.Count);
+        Assert.Equal(Enumerable.Range(0, after.Count).Select(n => after[0].Id + n), after.Select(e => e.Id));
+        var pairs = after.Chunk(2).ToArray();
+        Assert.Equal(good, pairs.Select(p => (int)(p[0].CreatedAt - T0).TotalMilliseconds - 100).Order());
+        Assert.All(pairs, p => Assert.Equal(p[0].CreatedAt.AddMilliseconds(100), p[1].CreatedAt));
+    }
+
     [Fact]
     public async Task Event_reads_page_after_an_id_up_to_a_limit()
     {
