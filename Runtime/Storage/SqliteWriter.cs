@@ -9,6 +9,8 @@ namespace WalletGrains.Runtime;
 /// without usleep) makes a second writer connection wait in whole-second steps of its busy handler; so every write
 /// to a file goes through one connection on one thread. Work items queued meanwhile share one transaction (group
 /// commit: BEGIN IMMEDIATE … COMMIT, one fsync), each in its own savepoint so a failing item is undone alone.
+/// Checkpoints of a file's write-ahead log run beside the writer on a connection of their own
+/// (<see cref="SqliteCheckpointer"/>), not in the writer thread after a commit as SQLite's automatic ones would.
 /// Files are told apart by the full path of their Data Source. Two processes writing one file still contend
 /// through SQLite's busy handler: one silo process per SQLite file is the supported deployment.
 /// Dispose the lease once; the last lease on a file stops its writer after the queued work.
@@ -19,6 +21,13 @@ public sealed class SqliteWriter : IDisposable
     private int _disposed;
 
     private SqliteWriter(FileWriter writer) => _writer = writer;
+
+    /// <summary>
+    /// How long the write-ahead log may grow (in pages) before the writer finishes a checkpoint itself between two
+    /// groups so that the log starts over (see <see cref="SqliteCheckpointer"/>); read when a file's writer starts.
+    /// 8,192 pages are 32 MiB at SQLite's default page size. Tests lower it.
+    /// </summary>
+    internal static long CheckpointCatchUpFrames { get; set; } = 8192;
 
     /// <summary>How long a connection waits for another process's write lock before failing.</summary>
     public static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(30);
@@ -115,6 +124,7 @@ public sealed class SqliteWriter : IDisposable
         private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true });
         private readonly Thread _thread;
         private readonly SqliteWriteContext _context = new();
+        private readonly long _catchUpFrames = CheckpointCatchUpFrames;
         private int _references;
 
         private FileWriter(string key, string connectionString)
@@ -180,6 +190,10 @@ public sealed class SqliteWriter : IDisposable
 
         private void Loop()
         {
+            // A file database's log is checkpointed beside the writer; the writer thread owns that helper.
+            var checkpointer = IsInMemory(new SqliteConnectionStringBuilder(_connectionString))
+                ? null
+                : new SqliteCheckpointer(_connectionString, Path.GetFileName(Key));
             var group = new List<IWork>(MaxGroup);
             var reader = _queue.Reader;
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -189,20 +203,22 @@ public sealed class SqliteWriter : IDisposable
                     group.Add(work);
                 }
 
-                CommitGroup(group);
+                CommitGroup(group, checkpointer);
                 group.Clear();
             }
 
+            // The checkpointer's connection first: the writer's, closing last, then checkpoints and removes the log.
+            checkpointer?.Dispose();
             _context.Close();
         }
 
-        private void CommitGroup(List<IWork> group)
+        private void CommitGroup(List<IWork> group, SqliteCheckpointer? checkpointer)
         {
             try
             {
                 if (_context.ConnectionOrNull is null)
                 {
-                    Open();
+                    Open(checkpointer is not null);
                 }
 
                 _context.Execute("BEGIN IMMEDIATE;");
@@ -223,6 +239,16 @@ public sealed class SqliteWriter : IDisposable
                 }
 
                 _context.Execute("COMMIT;");
+                if (checkpointer is not null)
+                {
+                    checkpointer.Nudge();
+                    if (checkpointer.BacklogFrames > _catchUpFrames)
+                    {
+                        // Finish the copy here, between two groups, so the next group starts the log over.
+                        SqliteCheckpointer.CheckpointPassive(_context.Connection);
+                        checkpointer.CaughtUp();
+                    }
+                }
             }
             catch (Exception ex)
             {
@@ -241,7 +267,7 @@ public sealed class SqliteWriter : IDisposable
             }
         }
 
-        private void Open()
+        private void Open(bool checkpointsBeside)
         {
             _context.Open(OpenConnection(_connectionString));
 
@@ -258,9 +284,10 @@ public sealed class SqliteWriter : IDisposable
             // once an item has changed 64 KiB of pages, and the writer thread opened, wrote and deleted a file per item.
             _context.Execute("PRAGMA temp_store = MEMORY;");
 
-            // Savepoint journals (one per work item) stay in memory: by default one spills to a temporary file once
-            // its item has changed 64 KiB of pages, and the writer thread then created, wrote and deleted a file per item.
-            _context.Execute("PRAGMA temp_store = MEMORY;");
+            if (checkpointsBeside)
+            {
+                _context.Execute("PRAGMA wal_autocheckpoint = 0;");
+            }
 
             // Declared foreign keys are enforced, as on PostgreSQL (a no-op inside a transaction, hence here).
             _context.Execute("PRAGMA foreign_keys = ON;");

@@ -108,11 +108,62 @@ public sealed class SqliteSharedWriterTests : IAsyncDisposable
         Assert.Same(connection, await second.WriteAsync(c => c.Connection));
     }
 
+    [Fact]
+    public async Task The_log_is_checkpointed_beside_the_writer_and_starts_over_instead_of_growing()
+    {
+        // A low catch-up mark (its own file's writer reads it at start), so a few MiB of writes show the cycle.
+        var previous = SqliteWriter.CheckpointCatchUpFrames;
+        SqliteWriter.CheckpointCatchUpFrames = 64;
+        try
+        {
+            const int Commits = 2048;
+            const int BlobBytes = 16 * 1024;
+            var log = File + "-wal";
+            using (var writer = SqliteWriter.Acquire($"Data Source={File}"))
+            {
+                await writer.WriteAsync(c => Execute(c, "CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL);"));
+
+                // 32 MiB in commits of 16 KiB. SQLite's own checkpoint is off on the writer: without the background
+                // checkpoints and the writer's catch-up the log would hold all of it.
+                var largest = 0L;
+                for (var i = 0; i < Commits; i++)
+                {
+                    await writer.WriteAsync(c => Execute(c, $"INSERT INTO blobs (data) VALUES (randomblob({BlobBytes}));"));
+                    largest = Math.Max(largest, new FileInfo(log).Length);
+                }
+
+                Assert.Equal(0L, await writer.WriteAsync(c => Scalar(c, "PRAGMA wal_autocheckpoint;")));
+                Assert.True(largest < Commits * BlobBytes / 3, $"the log grew to {largest:N0} bytes for {Commits * BlobBytes:N0} written");
+            }
+
+            // Everything written is there for a fresh reader, and the last lease's close folded the log into the file.
+            await using var reader = new SqliteConnection($"Data Source={File};Pooling=False");
+            await reader.OpenAsync(Cancel);
+            await using var count = reader.CreateCommand();
+            count.CommandText = "SELECT count(*), sum(length(data)) FROM blobs;";
+            await using var rows = await count.ExecuteReaderAsync(Cancel);
+            Assert.True(await rows.ReadAsync(Cancel));
+            Assert.Equal((long)Commits, rows.GetInt64(0));
+            Assert.Equal((long)Commits * BlobBytes, rows.GetInt64(1));
+        }
+        finally
+        {
+            SqliteWriter.CheckpointCatchUpFrames = previous;
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
         return ValueTask.CompletedTask;
+    }
+
+    private static long Scalar(SqliteWriteContext context, string sql)
+    {
+        using var command = context.Connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 
     private static int Execute(SqliteWriteContext context, string sql)
