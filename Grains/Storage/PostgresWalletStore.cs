@@ -85,8 +85,12 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     private static readonly string OneSql =
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id WHERE t.id = $1 ORDER BY a.seq";
 
-    /// <summary>Groups written at once (each on its own connection): one group's first round trip overlaps another's COMMIT.</summary>
-    public const int DefaultCommitLanes = 2;
+    /// <summary>
+    /// Groups written at once, each on its own connection. More than one lets a group's first round trip overlap
+    /// another's COMMIT, but the groups then queue on the event counter's lock; on the 2-core bench machine two
+    /// lanes measured no faster than one and used more CPU (bench/README.md).
+    /// </summary>
+    public const int DefaultCommitLanes = 1;
 
     /// <summary>The most account commits one group carries.</summary>
     public const int MaxGroup = 64;

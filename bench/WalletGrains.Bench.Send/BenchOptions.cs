@@ -70,7 +70,7 @@ internal sealed record BenchOptions
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new BenchOptions { Postgres = Environment.GetEnvironmentVariable("WALLETGRAINS_BENCH_POSTGRES") };
+        var options = new BenchOptions { Postgres = Environment.GetEnvironmentVariable("WALLETGRAINS_BENCH_POSTGRES") is { Length: > 0 } given ? given : null };
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
