@@ -198,37 +198,22 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection, transaction);
 
-        // One version swap per commit, each of which must hit its row; then one statement per table for all of them,
-        // whose updates and idempotency keys must all land.
+        // Each commit's version swap must hit its row; every update and idempotency key of the group must land.
         var plans = group.Select(e => e.Work).ToList();
-        var expected = plans.Select(plan => (Command: AddAccountSwap(batch, plan), Rows: 1)).ToList();
-        if (AddUpdateTransactions(batch, plans) is { } update)
-        {
-            expected.Add((update, plans.Sum(p => p.Updated.Count)));
-        }
-
-        AddMarkSubmitted(batch, plans);
-        AddInsertTransactions(batch, plans);
-        AddInsertAttempts(batch, plans);
-        if (AddInsertIdempotencyKeys(batch, plans) is { } keys)
-        {
-            expected.Add((keys, plans.Sum(p => p.IdempotencyKeys.Count)));
-        }
-
-        var events = plans.SelectMany(p => p.Events).ToList();
+        var writes = AddWrites(batch, plans);
         try
         {
             await batch.ExecuteNonQueryAsync(CancellationToken.None);
-            if (expected.Exists(e => e.Command.RecordsAffected != e.Rows))
+            // A statement left out (no rows of its kind) touched none.
+            static bool Touched(NpgsqlBatchCommand? command, int rows) => (command?.RecordsAffected ?? 0) == rows;
+            if (writes.Swaps.Exists(swap => swap.RecordsAffected != 1)
+                || !Touched(writes.Update, plans.Sum(p => p.Updated.Count))
+                || !Touched(writes.Keys, plans.Sum(p => p.IdempotencyKeys.Count)))
             {
                 return false;
             }
 
-            // As for one commit, the events go with COMMIT (see CommitOneAsync); one group takes the counter's lock once.
-            await using var commit = new NpgsqlBatch(connection, transaction);
-            AddInsertEvents(commit, events);
-            commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            await commit.ExecuteNonQueryAsync(CancellationToken.None);
+            await CommitWithEventsAsync(connection, transaction, [.. plans.SelectMany(p => p.Events)], CancellationToken.None);
             return true;
         }
         catch (PostgresException)
@@ -245,13 +230,8 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         // Npgsql sends BEGIN together with the batch, so the commit costs two round trips: the batch, then COMMIT (with the events, if any).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var swap = AddAccountSwap(batch, plan);
-        WalletWritePlan[] plans = [plan];
-        var update = AddUpdateTransactions(batch, plans);
-        AddMarkSubmitted(batch, plans);
-        AddInsertTransactions(batch, plans);
-        AddInsertAttempts(batch, plans);
-        var idempotency = AddInsertIdempotencyKeys(batch, plans);
+        var (swaps, update, idempotency) = AddWrites(batch, [plan]);
+        var swap = swaps[0];
 
         var updatedIds = new HashSet<string>(StringComparer.Ordinal);
         var insertedKeys = new HashSet<(string, string)>();
@@ -305,21 +285,43 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             throw new IdempotencyKeyTakenException(taken.ApiKeyId, taken.Key);
         }
 
-        if (plan.Events.Count == 0)
+        await CommitWithEventsAsync(connection, transaction, plan.Events, cancellationToken);
+        return plan.Written;
+    }
+
+    /// <summary>
+    /// The statements of <paramref name="plans"/>' writes: one version swap per commit, then one multi-row statement
+    /// per table for all of them (events apart, see <see cref="CommitWithEventsAsync"/>). Answers the commands whose
+    /// row counts tell whether every commit landed.
+    /// </summary>
+    private static WriteCommands AddWrites(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
+    {
+        var swaps = plans.Select(plan => AddAccountSwap(batch, plan)).ToList();
+        var update = AddUpdateTransactions(batch, plans);
+        AddMarkSubmitted(batch, plans);
+        AddInsertTransactions(batch, plans);
+        AddInsertAttempts(batch, plans);
+        return new WriteCommands(swaps, update, AddInsertIdempotencyKeys(batch, plans));
+    }
+
+    /// <summary>
+    /// Commits, with the events in the same round trip as COMMIT: their ids come from event_counter, whose row lock
+    /// every writer of events queues on until the holder's transaction ends. Sent with the first batch, the lock was
+    /// also held while this process read that batch's answers, which on a busy host took tens of ms per commit; sent
+    /// here, it is held only while the server inserts the events and commits.
+    /// </summary>
+    private static async Task CommitWithEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<EventRow> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
-            return plan.Written;
+            return;
         }
 
-        // The events go last, in one round trip with COMMIT: their ids come from event_counter, whose row lock every
-        // writer of events queues on until the holder's transaction ends. Sent with the batch above, the lock was also
-        // held while this process read the batch's answers and sent COMMIT, which on a busy host took tens of ms
-        // per commit; sent here, it is held only while the server inserts the events and commits.
-        await using var events = new NpgsqlBatch(connection, transaction);
-        AddInsertEvents(events, plan.Events);
-        events.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await events.ExecuteNonQueryAsync(cancellationToken);
-        return plan.Written;
+        await using var commit = new NpgsqlBatch(connection, transaction);
+        AddInsertEvents(commit, events);
+        commit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await commit.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -693,4 +695,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 
         return assembler.Build();
     }
+
+    /// <summary>The commands of <see cref="AddWrites"/> whose row counts are checked: the swaps, the update and the idempotency insert (null when absent).</summary>
+    private sealed record WriteCommands(List<NpgsqlBatchCommand> Swaps, NpgsqlBatchCommand? Update, NpgsqlBatchCommand? Keys);
 }

@@ -40,9 +40,6 @@ internal sealed class SqliteCheckpointer : IDisposable
     /// <summary>The writer checkpointed the whole log itself; the next write starts it over.</summary>
     public void CaughtUp() => Volatile.Write(ref _logFrames, 0);
 
-    /// <summary>Checkpoints done (for tests and diagnostics).</summary>
-    public long Checkpoints { get; private set; }
-
     /// <summary>Asks for a checkpoint soon (cheap; nudges while one is due are merged).</summary>
     public void Nudge()
     {
@@ -89,7 +86,6 @@ internal sealed class SqliteCheckpointer : IDisposable
                     if (frames >= 0)
                     {
                         Volatile.Write(ref _logFrames, frames);
-                        Checkpoints++;
                     }
                 }
                 catch (SqliteException)
