@@ -226,7 +226,7 @@ public sealed class EventMonitorGrain : Grain, IEventMonitorGrain, IRemindable
         State.Recent = [];
         if (anchorNumber is { } n && await _chain.Rpc.GetBlockByNumberAsync(n, cancellationToken: cancellationToken) is { } block)
         {
-            State.Recent.Add(new MonitoredBlock(block.Number, block.Hash.ToString(), block.ParentHash.ToString(), []));
+            State.Recent.Add(new MonitoredBlock(block.Number, block.Hash.ToString(), block.ParentHash.ToString(), 0, 0));
         }
 
         State.NextBlock = next;
@@ -253,8 +253,8 @@ public sealed class EventMonitorGrain : Grain, IEventMonitorGrain, IRemindable
 
         var dropped = recent.Skip(fork + 1).ToList();
         var now = Now();
-        var removals = dropped.AsEnumerable().Reverse()
-            .SelectMany(b => b.Events.Reverse())
+        var reported = await ReadReportedAsync(dropped, cancellationToken);
+        var removals = reported.AsEnumerable().Reverse()
             .Select(e => new NewWalletEvent(e.Type, now, ChainId, Removed: true, e.Data))
             .ToList();
         if (removals.Count > 0)
@@ -285,18 +285,32 @@ public sealed class EventMonitorGrain : Grain, IEventMonitorGrain, IRemindable
     /// <summary>Appends a step's events, then moves the cursor (invariant: the cursor never passes an unreported event).</summary>
     private async Task CommitStepAsync(ScanResult scan, CancellationToken cancellationToken)
     {
+        IReadOnlyList<WalletEvent> appended = [];
         if (scan.Events.Count > 0)
         {
             var now = Now();
-            await _store.AppendEventsAsync([.. scan.Events.Select(e => new NewWalletEvent(e.Type, now, ChainId, Removed: false, e.Data))], cancellationToken);
+            appended = await _store.AppendEventsAsync([.. scan.Events.Select(e => new NewWalletEvent(e.Type, now, ChainId, Removed: false, e.Data))], cancellationToken);
             _eventsAppended += scan.Events.Count;
         }
 
-        var byBlock = scan.Events.ToLookup(e => e.BlockNumber);
+        // The scan lists events in block order and one append gives them consecutive ids, so each block's events are
+        // one run of ids.
+        var next = 0;
         foreach (var block in scan.Blocks)
         {
+            var first = next;
+            while (next < scan.Events.Count && scan.Events[next].BlockNumber == block.Number)
+            {
+                next++;
+            }
+
             State.Recent.Add(new MonitoredBlock(block.Number, block.Hash.ToString(), block.ParentHash.ToString(),
-                [.. byBlock[block.Number].Select(e => new ReportedEvent(e.Type, e.Data))]));
+                next > first ? appended[first].Id : 0, next - first));
+        }
+
+        if (next != scan.Events.Count)
+        {
+            throw new InvalidOperationException($"Scan of blocks up to {scan.To} on chain {ChainId} returned events out of block order.");
         }
 
         if (State.Recent.Count > _options.ReorgWindow)
@@ -306,6 +320,33 @@ public sealed class EventMonitorGrain : Grain, IEventMonitorGrain, IRemindable
 
         State.NextBlock = scan.To + 1;
         await _state.WriteStateAsync(cancellationToken);
+    }
+
+    /// <summary>The events reported for these blocks, read back from the event log, in the order they were appended.</summary>
+    private async Task<List<WalletEvent>> ReadReportedAsync(IEnumerable<MonitoredBlock> blocks, CancellationToken cancellationToken)
+    {
+        const int Page = 1000;
+        var read = new List<WalletEvent>();
+        foreach (var block in blocks.Where(b => b.EventCount > 0))
+        {
+            var last = block.FirstEventId + block.EventCount - 1;
+            var after = block.FirstEventId - 1;
+            while (after < last)
+            {
+                var page = await _store.ReadEventsAsync(after, (int)Math.Min(Page, last - after), cancellationToken);
+                var inBlock = page.TakeWhile(e => e.Id <= last).ToList();
+                if (inBlock.Count == 0 || inBlock[0].Id != after + 1 || inBlock[^1].Id != inBlock[0].Id + inBlock.Count - 1)
+                {
+                    throw new InvalidOperationException(
+                        $"The event log lacks events {after + 1}..{last} reported for block {block.Number} of chain {ChainId}; their removal cannot be reported.");
+                }
+
+                read.AddRange(inBlock);
+                after = inBlock[^1].Id;
+            }
+        }
+
+        return read;
     }
 
     /// <summary>The processed block just below the next one, when kept.</summary>

@@ -43,7 +43,10 @@ public interface IWalletStore
     /// <summary>The key with this SHA-256 hash (hex), revoked or not, or null.</summary>
     Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends events that no account write carries (balances, incoming transfers); returns them with their ids.</summary>
+    /// <summary>
+    /// Appends events that no account write carries (balances, incoming transfers); returns them with their ids, which
+    /// are consecutive in list order (the event monitor finds a block's events again by their id range).
+    /// </summary>
     Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -260,7 +260,8 @@ public abstract partial class WalletStoreContractTests
             for (var i = 0; i < Appends; i++)
             {
                 var events = new[] { Event($"{{\"appender\":{p},\"i\":{i},\"k\":0}}"), Event($"{{\"appender\":{p},\"i\":{i},\"k\":1}}") };
-                await Store.AppendEventsAsync(events, cancellationToken);
+                var appended = await Store.AppendEventsAsync(events, cancellationToken);
+                Assert.Equal(appended[0].Id + 1, appended[1].Id);
                 foreach (var e in events)
                 {
                     committed.Add(e.Data);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using WalletGrains.Grains;
 using WalletGrains.Testing;
 
@@ -59,6 +60,54 @@ public sealed class ReorgTests(ReorgChain chain, PostgresFixture postgres) : ICl
         Assert.Equal(again.BlockHash, (string)added.Data["blockHash"]!);
         Assert.DoesNotContain(reported, e => e.Key == added.Key);
         Assert.True(added.Id > removals.Max(e => e.Id));
+    }
+
+    /// <summary>
+    /// The monitor keeps only the event-log ids of each recent block's events and reads them back to report their
+    /// removal; a block with more events than one read returns (1,000) is read in pages.
+    /// </summary>
+    [Fact]
+    public async Task A_reorg_of_a_block_with_more_events_than_one_read_returns_reports_each_removed_once_newest_first()
+    {
+        const int Transfers = 1_001;
+        await using var storage = await MonitorStorage.CreateAsync(StorageKind.Sqlite, postgres);
+        var watched = new TestWatchedAddresses();
+        var target = MonitorChain.NewAddress();
+        watched.Add(target);
+        await using var host = await MonitorHost.StartAsync(storage, chain.RpcUrl, chain.Anvil.ChainId, watched);
+        await host.WaitForStatusAsync(s => s.Cursor is not null);
+
+        var snapshot = (string)(await chain.Anvil.RequestAsync("evm_snapshot"))!;
+        await chain.Anvil.RequestAsync("evm_setAutomine", false);
+        try
+        {
+            for (var i = 0; i < Transfers; i++)
+            {
+                await chain.Anvil.RequestAsync("eth_sendTransaction", new JsonObject
+                {
+                    ["from"] = chain.Sender.Address, ["to"] = target.ToString(), ["value"] = "0x1",
+                });
+            }
+
+            await chain.MineAsync(1);
+        }
+        finally
+        {
+            await chain.Anvil.RequestAsync("evm_setAutomine", true);
+        }
+
+        var reported = await storage.Events.WaitAsync(target, e => e.Count == Transfers, TimeSpan.FromSeconds(60));
+        Assert.Single(reported.Select(e => (string)e.Data["blockHash"]!).Distinct());
+
+        Assert.True((bool)(await chain.Anvil.RequestAsync("evm_revert", snapshot))!);
+        await chain.MineAsync(3);
+        await host.WaitForStatusAsync(s => s.Reorgs >= 1, TimeSpan.FromSeconds(60));
+        var events = await storage.Events.WaitAsync(target, e => e.Count(x => x.Removed) >= Transfers, TimeSpan.FromSeconds(60));
+
+        var removals = events.Where(e => e.Removed).OrderBy(e => e.Id).ToList();
+        Assert.Equal(reported.OrderByDescending(e => e.Id).Select(e => e.Key), removals.Select(e => e.Key));
+        var reportedData = reported.ToDictionary(e => e.Key, e => e.Data.ToJsonString());
+        Assert.All(removals, r => Assert.Equal(reportedData[r.Key], r.Data.ToJsonString()));
     }
 
     [Fact]
