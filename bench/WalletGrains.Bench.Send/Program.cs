@@ -123,6 +123,11 @@ async Task RunServiceAsync(string storage, string connectionString, int? postgre
         await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
     }
 
+    if (storage == "postgres" && postgres is not null)
+    {
+        report.Fact($"{storage}: {await postgres.CheckpointAsync()}");
+    }
+
     if (options.Bursts)
     {
         await MeasureAsync(service, storage, postgresPort, "burst → 1 account", [accounts[WarmUpAccounts]], a => load.BurstAsync(Requests(a, options.Sends, "b1"), options.Concurrency));
