@@ -111,37 +111,15 @@ public sealed class EventRateSeriesTests
     }
 
     /// <summary>Counts the event rows a reader pulls, to show the cursor never rescans.</summary>
-    private sealed class CountingStore(IWalletStore inner) : IWalletStore
+    private sealed class CountingStore(IWalletStore inner) : DelegatingWalletStore(inner, ownsInner: false)
     {
         public long RowsRead { get; private set; }
 
-        public async Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default)
+        public override async Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default)
         {
-            var events = await inner.ReadEventsAsync(afterId, limit, cancellationToken);
+            var events = await Inner.ReadEventsAsync(afterId, limit, cancellationToken);
             RowsRead += events.Count;
             return events;
         }
-
-        public Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default) => inner.AppendEventsAsync(events, cancellationToken);
-
-        public Task<AccountRecord?> GetAccountAsync(ulong chainId, Ethereum.Model.Address address, CancellationToken cancellationToken = default) => inner.GetAccountAsync(chainId, address, cancellationToken);
-
-        public Task<IReadOnlyList<AccountRecord>> ListAccountsAsync(CancellationToken cancellationToken = default) => inner.ListAccountsAsync(cancellationToken);
-
-        public Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default) => inner.CommitAsync(write, cancellationToken);
-
-        public Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Ethereum.Model.Address from, CancellationToken cancellationToken = default) => inner.GetLiveTransactionsAsync(chainId, from, cancellationToken);
-
-        public Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default) => inner.GetTransactionAsync(id, cancellationToken);
-
-        public Task<TransactionPage> ListTransactionsAsync(TransactionQuery query, CancellationToken cancellationToken = default) => inner.ListTransactionsAsync(query, cancellationToken);
-
-        public Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default) => inner.FindIdempotencyKeyAsync(apiKeyId, key, cancellationToken);
-
-        public Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default) => inner.InsertApiKeyAsync(apiKey, cancellationToken);
-
-        public Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default) => inner.FindApiKeyByHashAsync(keyHash, cancellationToken);
-
-        public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
     }
 }

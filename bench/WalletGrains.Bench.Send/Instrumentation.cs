@@ -55,71 +55,46 @@ internal static class Instrumentation
     }
 }
 
-/// <summary>Times every wallet store call; commits are counted with the rows they insert.</summary>
-internal sealed class TimedWalletStore(IWalletStore inner, Probes probes) : IWalletStore, IAsyncDisposable
+/// <summary>Times the wallet store calls of the send path; commits are counted with the rows they insert.</summary>
+internal sealed class TimedWalletStore(IWalletStore inner, Probes probes) : DelegatingWalletStore(inner)
 {
-    public async Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
+    public override async Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
     {
         // Commits that insert sends (the send turn) and commits that only update (the poll loop) are told apart.
         var name = write.Inserted.Length > 0 ? "store commit (send batch)" : "store commit (poll update)";
         using var _ = probes.Start(name, write.Inserted.Length > 0 ? write.Inserted.Length : write.Updated.Length);
-        return await inner.CommitAsync(write, cancellationToken);
+        return await Inner.CommitAsync(write, cancellationToken);
     }
 
-    public async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default)
+    public override async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default)
     {
         using var _ = probes.Start("store idempotency lookup");
-        return await inner.FindIdempotencyKeyAsync(apiKeyId, key, cancellationToken);
+        return await Inner.FindIdempotencyKeyAsync(apiKeyId, key, cancellationToken);
     }
 
-    public async Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
+    public override async Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
     {
         using var _ = probes.Start("store read");
-        return await inner.GetAccountAsync(chainId, address, cancellationToken);
+        return await Inner.GetAccountAsync(chainId, address, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default)
     {
         using var _ = probes.Start("store read");
-        return await inner.GetLiveTransactionsAsync(chainId, from, cancellationToken);
+        return await Inner.GetLiveTransactionsAsync(chainId, from, cancellationToken);
     }
 
-    public async Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default)
+    public override async Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default)
     {
         using var _ = probes.Start("store read");
-        return await inner.GetTransactionAsync(id, cancellationToken);
+        return await Inner.GetTransactionAsync(id, cancellationToken);
     }
 
-    public Task<IReadOnlyList<AccountRecord>> ListAccountsAsync(CancellationToken cancellationToken = default) => inner.ListAccountsAsync(cancellationToken);
-
-    public Task<TransactionPage> ListTransactionsAsync(TransactionQuery query, CancellationToken cancellationToken = default) => inner.ListTransactionsAsync(query, cancellationToken);
-
-    public Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default) => inner.InsertApiKeyAsync(apiKey, cancellationToken);
-
-    public Task<ApiKeyRecord?> FindApiKeyByHashAsync(string keyHash, CancellationToken cancellationToken = default) => inner.FindApiKeyByHashAsync(keyHash, cancellationToken);
-
-    public Task<StoreCounts> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-
-    public async Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<WalletEvent>> AppendEventsAsync(IReadOnlyList<NewWalletEvent> events, CancellationToken cancellationToken = default)
     {
         // The event monitor's and balance grain's appends share the writer with the send path.
         using var _ = probes.Start("store append events", events.Count);
-        return await inner.AppendEventsAsync(events, cancellationToken);
-    }
-
-    public Task<IReadOnlyList<WalletEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken = default) => inner.ReadEventsAsync(afterId, limit, cancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        switch (inner)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
+        return await Inner.AppendEventsAsync(events, cancellationToken);
     }
 }
 
