@@ -304,7 +304,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         return Task.CompletedTask;
     }
 
-    /// <summary>Commits one turn's changes; a version conflict drops the activation so the next call reloads.</summary>
+    /// <summary>
+    /// Commits one turn's changes. The turn has already moved this activation's state ahead of storage (the next nonce,
+    /// transactions marked mined or promoted), so a commit that fails in any way but a taken idempotency key (which
+    /// writes nothing and which the send path redoes) drops the activation: the next call reloads what storage holds
+    /// instead of handing out nonces after ones that were never written.
+    /// </summary>
     private async Task CommitChangesAsync(AccountChanges changes, CancellationToken cancellationToken)
     {
         if (!changes.HasWrites)
@@ -330,6 +335,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         catch (InconsistentStateException e)
         {
             LogVersionConflict(_logger, _chain.ChainId, _address, e.Message);
+            DeactivateOnIdle();
+            throw;
+        }
+        catch (Exception e) when (e is not IdempotencyKeyTakenException)
+        {
+            LogCommitFailed(_logger, _chain.ChainId, _address, e.Message);
             DeactivateOnIdle();
             throw;
         }
@@ -386,4 +397,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Account {ChainId}:{Address}: version conflict, another activation wrote first ({Detail}); deactivating")]
     private static partial void LogVersionConflict(ILogger logger, ulong chainId, Address address, string detail);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Account {ChainId}:{Address}: commit failed ({Reason}); deactivating, the next call reloads from storage")]
+    private static partial void LogCommitFailed(ILogger logger, ulong chainId, Address address, string reason);
 }

@@ -59,6 +59,33 @@ public abstract class LifecycleTests
         Assert.Equal(4UL, await h.NonceAsync(from));
     }
 
+    /// <summary>
+    /// A send batch whose commit fails reserved nothing: the activation that had already counted its nonces is
+    /// dropped, and the next send gets the very next nonce, so nothing queues behind a nonce that never reaches the chain.
+    /// </summary>
+    [Fact]
+    public async Task A_send_whose_commit_fails_leaves_no_nonce_gap()
+    {
+        var faults = new CommitFaults();
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions(), services: faults.AddTo);
+        var (from, to) = (h.Accounts[0], h.Accounts[1]);
+        var first = await h.SendOkAsync(LifecycleHarness.Transfer(from, to));
+        await h.WaitForAsync(first, t => Is(t, "confirmed"), Deadline);
+
+        faults.FailNext(1);
+        var (status, problem) = await h.Node.SendAsync(LifecycleHarness.Transfer(from, to, "2000"), ct: TestContext.Current.CancellationToken);
+        Assert.Equal(500, status);
+        Assert.Equal("internal_error", (string)problem!["code"]!);
+        Assert.Equal(1, faults.Failed);
+
+        var next = await h.SendOkAsync(LifecycleHarness.Transfer(from, to, "3000"));
+        var confirmed = await h.WaitForAsync(next, t => Is(t, "confirmed"), Deadline);
+        Assert.Equal(1UL, (ulong)confirmed["nonce"]!);
+        Assert.Equal(2UL, await h.NonceAsync(from));
+        var page = await h.Node.GetJsonAsync($"v1/transactions?from={from.ToChecksumString()}&chainId=31337", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(page["items"]!.AsArray(), t => (string)t!["value"]! == "2000");
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var until = DateTime.UtcNow + Deadline;
