@@ -40,6 +40,21 @@ internal sealed class PgCluster : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Drops a database <see cref="CreateDatabaseAsync"/> made, once its silo has stopped (autovacuum would otherwise go on working on it).</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using (var pooled = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(pooled);
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The server's durability settings, to print with the results.</summary>
     public async Task<string> DescribeAsync()
     {
@@ -69,11 +84,11 @@ internal sealed class PgCluster : IAsyncDisposable
             await using var command = new NpgsqlCommand("CHECKPOINT", connection);
             var started = Stopwatch.GetTimestamp();
             await command.ExecuteNonQueryAsync();
-            return $"CHECKPOINT after the warm-up ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms), so the measured runs write into recycled WAL files as a cluster in service does";
+            return $"CHECKPOINT before the run ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms), so it writes into recycled WAL files as a cluster in service does";
         }
         catch (PostgresException e)
         {
-            return $"CHECKPOINT after the warm-up refused ({e.SqlState}: {e.MessageText}); the measured runs may pay for new WAL files";
+            return $"CHECKPOINT before the run refused ({e.SqlState}: {e.MessageText}); the run may pay for new WAL files";
         }
     }
 

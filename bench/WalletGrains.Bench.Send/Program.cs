@@ -19,6 +19,9 @@ var report = new Report();
 var settleDeadline = TimeSpan.FromMinutes(3);
 const int WarmUpAccounts = 10;
 
+// Sends that prime each scenario's fresh silo (pools, fee quote, first calls), mined before it is measured.
+const int PrimeSends = 200;
+
 report.Fact($"command: `dotnet run -c Release --project bench/WalletGrains.Bench.Send{(args.Length == 0 ? "" : " -- " + string.Join(' ', args.Select(Quote)))}`");
 report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; silo and load generator in one process (load client: {(options.HttpClientLoad ? "HttpClient" : "lean keep-alive sockets, RawHttpLoad")}), anvil and PostgreSQL on the same cores");
 report.Fact($"/proc/loadavg at start: {MachineLoad.LoadAverage()}");
@@ -40,26 +43,40 @@ try
     Console.WriteLine(Report.Rule);
     foreach (var storage in options.Storages)
     {
-        string connectionString;
         int? postgresPort = null;
         DirectoryInfo? sqliteDirectory = null;
+        Func<Task<string>> newDatabase;
+        Func<string, Task> dropDatabase;
         if (storage == "sqlite")
         {
-            sqliteDirectory = Directory.CreateTempSubdirectory("walletgrains-bench-send-");
-            connectionString = $"Data Source={Path.Combine(sqliteDirectory.FullName, "wallet.db")}";
-            report.Fact("SQLite: WAL, synchronous=FULL (the wallet store's writer commits concurrent writes together), file in the temp folder");
+            var directory = sqliteDirectory = Directory.CreateTempSubdirectory("walletgrains-bench-send-");
+            var files = 0;
+            newDatabase = () => Task.FromResult($"Data Source={Path.Combine(directory.FullName, $"wallet-{++files}.db")}");
+            dropDatabase = connectionString =>
+            {
+                SqliteConnection.ClearAllPools();
+                var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+                foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+                {
+                    File.Delete(path);
+                }
+
+                return Task.CompletedTask;
+            };
+            report.Fact("SQLite: WAL, synchronous=FULL (the wallet store's writer commits concurrent writes together), files in the temp folder");
         }
         else
         {
-            postgres ??= await PgCluster.StartAsync(options.Postgres);
-            report.Fact($"PostgreSQL: {await postgres.DescribeAsync()}");
-            connectionString = await postgres.CreateDatabaseAsync();
-            postgresPort = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Port;
+            var cluster = postgres ??= await PgCluster.StartAsync(options.Postgres);
+            report.Fact($"PostgreSQL: {await cluster.DescribeAsync()}");
+            newDatabase = cluster.CreateDatabaseAsync;
+            dropDatabase = cluster.DropDatabaseAsync;
+            postgresPort = new Npgsql.NpgsqlConnectionStringBuilder(cluster.ConnectionString).Port;
         }
 
         try
         {
-            await RunServiceAsync(storage, connectionString, postgresPort);
+            await RunServiceAsync(storage, newDatabase, dropDatabase, postgresPort);
         }
         finally
         {
@@ -90,55 +107,84 @@ if (options.MarkdownPath is { } path)
 
 return;
 
-async Task RunServiceAsync(string storage, string connectionString, int? postgresPort)
+async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<string, Task> dropDatabase, int? postgresPort)
 {
     // Fresh accounts for every scenario: warm-up, burst to 1, burst to 10, open loop over 10.
     var mnemonic = Bip39Mnemonic.Generate(12);
     var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + 10);
     await FundAsync(accounts);
-    await using var service = await WalletService.StartAsync(storage == "sqlite" ? "sqlite" : "postgres", connectionString, anvil, mnemonic.Phrase, accounts.Count, options);
-    using var load = new SendLoad(service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512), rawClient: !options.HttpClientLoad);
+    var provider = storage == "sqlite" ? "sqlite" : "postgres";
     var warmUp = accounts.Take(WarmUpAccounts).ToList();
 
-    // Warm-up (JIT tiers, connection pools, grain activation paths) on accounts of its own, half to one account, half spread.
-    // Rounds until the JIT has settled: tiered compilation recompiles hot methods (tier 0, instrumented, tier 1) for
-    // 10-20 s of this load, and on two cores its work would otherwise be measured as the silo's (with a cap of 8 rounds
-    // the measured runs still compiled 3,000 methods, half a core). A round whose sends caused fewer than 50
-    // compilations ends the warm-up (at most 40 rounds); each scenario reports what the JIT still compiled during it.
+    // Warm-up (JIT tiers, connection pools, grain activation paths) on a silo and database of its own, stopped before
+    // anything is measured: its rounds leave tens of thousands of sends queued at MaxInFlight per account, and on a
+    // silo that went on running they would drain beside every measured scenario (the compiled code stays in this
+    // process). Half to one account, half spread. Rounds until the JIT has settled: tiered compilation recompiles hot
+    // methods (tier 0, instrumented, tier 1) for 10-20 s of this load, and on two cores its work would otherwise be
+    // measured as the silo's (with a cap of 8 rounds the measured runs still compiled 3,000 methods, half a core). A
+    // round whose sends caused fewer than 50 compilations ends the warm-up (at most 40 rounds); each scenario reports
+    // what the JIT still compiled during it.
     var warmClock = Stopwatch.StartNew();
     var rounds = 0;
-    for (var compiled = long.MaxValue; rounds < 40 && compiled >= 50; rounds++)
+    var warmDatabase = await newDatabase();
+    await using (var warmService = await WalletService.StartAsync(provider, warmDatabase, anvil, mnemonic.Phrase, accounts.Count, options))
     {
-        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
-        await load.BurstAsync(Requests([warmUp[0]], options.WarmUp / 2, "warm1"), options.Concurrency);
-        await load.BurstAsync(Requests(warmUp, options.WarmUp / 2, "warm10"), options.Concurrency);
-        await load.OpenLoopAsync(Requests(warmUp, options.Rate / 2, "warmopen"), options.Rate);
-        compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
-        Console.Error.WriteLine($"warm-up round {rounds}: {compiled} compiled, JIT time so far {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms, {warmClock.Elapsed.TotalSeconds:0.0} s");
+        using var warmLoad = NewLoad(warmService);
+        for (var compiled = long.MaxValue; rounds < 40 && compiled >= 50; rounds++)
+        {
+            var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await warmLoad.BurstAsync(Requests([warmUp[0]], options.WarmUp / 2, "warm1"), options.Concurrency);
+            await warmLoad.BurstAsync(Requests(warmUp, options.WarmUp / 2, "warm10"), options.Concurrency);
+            await warmLoad.OpenLoopAsync(Requests(warmUp, options.Rate / 2, "warmopen"), options.Rate);
+            compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+            Console.Error.WriteLine($"warm-up round {rounds}: {compiled} compiled, JIT time so far {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms, {warmClock.Elapsed.TotalSeconds:0.0} s");
+        }
     }
 
-    report.Fact($"{storage} warm-up: {rounds} round(s) of {options.WarmUp:N0} burst sends + {options.Rate / 2:N0} open-loop sends in {warmClock.Elapsed.TotalSeconds:0.0} s, until a round compiled fewer than 50 methods");
-    if (!options.InstantChain && !options.NoSettle)
-    {
-        await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
-    }
+    await dropDatabase(warmDatabase);
 
-    if (storage == "postgres" && postgres is not null)
-    {
-        report.Fact($"{storage}: {await postgres.CheckpointAsync()}");
-    }
+    report.Fact($"{storage} warm-up: {rounds} round(s) of {options.WarmUp:N0} burst sends + {options.Rate / 2:N0} open-loop sends in {warmClock.Elapsed.TotalSeconds:0.0} s, until a round compiled fewer than 50 methods, on a silo stopped before the measured ones; "
+        + $"each scenario then runs on a silo and database of its own, primed with {PrimeSends} sends that are mined before it starts");
 
     if (options.Bursts)
     {
-        await MeasureAsync(service, storage, postgresPort, "burst → 1 account", [accounts[WarmUpAccounts]], a => load.BurstAsync(Requests(a, options.Sends, "b1"), options.Concurrency));
-        await MeasureAsync(service, storage, postgresPort, "burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), a => load.BurstAsync(Requests(a, options.Sends, "b10"), options.Concurrency));
+        await ScenarioAsync("burst → 1 account", [accounts[WarmUpAccounts]], (load, a) => load.BurstAsync(Requests(a, options.Sends, "b1"), options.Concurrency));
+        await ScenarioAsync("burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), (load, a) => load.BurstAsync(Requests(a, options.Sends, "b10"), options.Concurrency));
     }
 
     if (options.OpenLoop)
     {
-        await MeasureAsync(service, storage, postgresPort, $"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts", accounts.Skip(WarmUpAccounts + 11).Take(10).ToList(),
-            a => load.OpenLoopAsync(Requests(a, options.Rate * options.Seconds, "open"), options.Rate));
+        await ScenarioAsync($"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts", accounts.Skip(WarmUpAccounts + 11).Take(10).ToList(),
+            (load, a) => load.OpenLoopAsync(Requests(a, options.Rate * options.Seconds, "open"), options.Rate));
     }
+
+    // A scenario on a fresh silo and database: connection pools, the fee quote and the send path's first calls are
+    // primed on the warm-up accounts, whose sends are mined before the measured accounts send anything.
+    async Task ScenarioAsync(string scenario, IReadOnlyList<Address> measured, Func<SendLoad, IReadOnlyList<Address>, Task<LoadRun>> drive)
+    {
+        var database = await newDatabase();
+        await using (var service = await WalletService.StartAsync(provider, database, anvil, mnemonic.Phrase, accounts.Count, options))
+        {
+            using var load = NewLoad(service);
+            await load.BurstAsync(Requests(warmUp, PrimeSends, "prime"), options.Concurrency);
+            if (!options.InstantChain)
+            {
+                await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
+            }
+
+            if (storage == "postgres" && postgres is not null)
+            {
+                report.Fact($"{storage}, {scenario}: {await postgres.CheckpointAsync()}");
+            }
+
+            await MeasureAsync(service, storage, postgresPort, scenario, measured, a => drive(load, a));
+        }
+
+        await dropDatabase(database);
+    }
+
+    SendLoad NewLoad(WalletService service) =>
+        new(service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512), rawClient: !options.HttpClientLoad);
 
     IReadOnlyList<WalletGrains.Bench.Send.SendRequest> Requests(IReadOnlyList<Address> from, int count, string scenario) =>
         SendLoad.Transfers(anvil.ChainId, from, sink, count, options.ExplicitGasLimit,
