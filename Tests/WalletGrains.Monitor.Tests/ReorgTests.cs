@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using WalletGrains.Ethereum.Model;
 using WalletGrains.Grains;
 using WalletGrains.Testing;
 
@@ -18,12 +19,8 @@ public sealed class ReorgTests(ReorgChain chain, PostgresFixture postgres) : ICl
     [MemberData(nameof(Storages))]
     public async Task A_reorg_past_reported_activity_reports_it_removed_and_reports_the_new_chain(StorageKind kind)
     {
-        await using var storage = await MonitorStorage.CreateAsync(kind, postgres);
-        var watched = new TestWatchedAddresses();
-        var target = MonitorChain.NewAddress();
-        watched.Add(target);
-        await using var host = await MonitorHost.StartAsync(storage, chain.RpcUrl, chain.Anvil.ChainId, watched);
-        await host.WaitForStatusAsync(s => s.Cursor is not null);
+        await using var run = await FollowOneAddressAsync(kind);
+        var (storage, host, target) = (run.Storage, run.Host, run.Target);
 
         var snapshot = (string)(await chain.Anvil.RequestAsync("evm_snapshot"))!;
         var dropped = new[]
@@ -70,12 +67,8 @@ public sealed class ReorgTests(ReorgChain chain, PostgresFixture postgres) : ICl
     public async Task A_reorg_of_a_block_with_more_events_than_one_read_returns_reports_each_removed_once_newest_first()
     {
         const int Transfers = 1_001;
-        await using var storage = await MonitorStorage.CreateAsync(StorageKind.Sqlite, postgres);
-        var watched = new TestWatchedAddresses();
-        var target = MonitorChain.NewAddress();
-        watched.Add(target);
-        await using var host = await MonitorHost.StartAsync(storage, chain.RpcUrl, chain.Anvil.ChainId, watched);
-        await host.WaitForStatusAsync(s => s.Cursor is not null);
+        await using var run = await FollowOneAddressAsync(StorageKind.Sqlite);
+        var (storage, host, target) = (run.Storage, run.Host, run.Target);
 
         var snapshot = (string)(await chain.Anvil.RequestAsync("evm_snapshot"))!;
         await chain.Anvil.RequestAsync("evm_setAutomine", false);
@@ -113,13 +106,8 @@ public sealed class ReorgTests(ReorgChain chain, PostgresFixture postgres) : ICl
     [Fact]
     public async Task With_three_confirmations_nothing_is_reported_before_the_block_is_buried_so_a_shallow_reorg_reports_nothing()
     {
-        await using var storage = await MonitorStorage.CreateAsync(StorageKind.Sqlite, postgres);
-        var watched = new TestWatchedAddresses();
-        var target = MonitorChain.NewAddress();
-        watched.Add(target);
-        var settings = new Dictionary<string, string?> { ["Confirmations"] = "3" };
-        await using var host = await MonitorHost.StartAsync(storage, chain.RpcUrl, chain.Anvil.ChainId, watched, settings);
-        await host.WaitForStatusAsync(s => s.Cursor is not null);
+        await using var run = await FollowOneAddressAsync(StorageKind.Sqlite, new Dictionary<string, string?> { ["Confirmations"] = "3" });
+        var (storage, host, target) = (run.Storage, run.Host, run.Target);
 
         // Included but only one block deep, then two deep: the monitor sees the head and reports nothing.
         var snapshot = (string)(await chain.Anvil.RequestAsync("evm_snapshot"))!;
@@ -144,5 +132,34 @@ public sealed class ReorgTests(ReorgChain chain, PostgresFixture postgres) : ICl
         var e = Assert.Single(events);
         Assert.Equal(deep.TxHash, e.TxHash);
         Assert.False(e.Removed);
+    }
+
+    /// <summary>Fresh storage and a silo whose monitor follows one fresh address and has chosen its start.</summary>
+    private async Task<Following> FollowOneAddressAsync(StorageKind kind, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var storage = await MonitorStorage.CreateAsync(kind, postgres);
+        var watched = new TestWatchedAddresses();
+        var target = MonitorChain.NewAddress();
+        watched.Add(target);
+        var following = new Following(storage, await MonitorHost.StartAsync(storage, chain.RpcUrl, chain.Anvil.ChainId, watched, settings), target);
+        try
+        {
+            await following.Host.WaitForStatusAsync(s => s.Cursor is not null);
+            return following;
+        }
+        catch
+        {
+            await following.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record Following(MonitorStorage Storage, MonitorHost Host, Address Target) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Storage.DisposeAsync();
+        }
     }
 }
