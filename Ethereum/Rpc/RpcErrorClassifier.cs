@@ -1,4 +1,3 @@
-
 namespace WalletGrains.Ethereum.Rpc;
 
 /// <summary>One row of the error table: a case-insensitive regular expression over the node's message, the kind it means, where the wording comes from and a message it matches.</summary>
