@@ -48,6 +48,16 @@ internal sealed record BenchOptions
     public bool HttpClientLoad { get; init; }
 
     /// <summary>
+    /// On PostgreSQL, run the CHECKPOINT right before the measured run instead of before the priming sends: after a
+    /// checkpoint every page's first change writes a full-page image to the WAL, so the run then starts with slow
+    /// commits (the worst case of a window, where a cluster in service checkpoints every few minutes).
+    /// </summary>
+    public bool CheckpointAtStart { get; init; }
+
+    /// <summary>Run the load client in a process of its own (<see cref="LoadAgentProcess"/>) instead of beside the silo.</summary>
+    public bool ClientProcess { get; init; }
+
+    /// <summary>
     /// Do not wait for the chain to include every accepted send (nor check it): with a small MaxInFlight the queue drains
     /// only MaxInFlight per account per block, minutes for a 5,000-send burst to one account.
     /// </summary>
@@ -96,6 +106,8 @@ internal sealed record BenchOptions
                 "--dump" => options with { DumpDirectory = Value() },
                 "--no-settle" => options with { NoSettle = true },
                 "--httpclient" => options with { HttpClientLoad = true },
+                "--client-process" => options with { ClientProcess = true },
+                "--checkpoint-at-start" => options with { CheckpointAtStart = true },
                 "--instant-chain" => options with { InstantChain = true, Naive = false },
                 "--only" => Value() switch
                 {

@@ -202,6 +202,7 @@ internal sealed class ThreadPoolSampler : IDisposable
     private long _pendingMax;
     private int _threadsMax;
     private readonly TimeSpan _pausedAtStart = GC.GetTotalPauseDuration();
+    private readonly long _allocatedAtStart = GC.GetTotalAllocatedBytes();
     private readonly int[] _collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
     private readonly long[] _lastIndex = new long[3];
     private TimeSpan _pauseMax;
@@ -226,7 +227,8 @@ internal sealed class ThreadPoolSampler : IDisposable
             ? "thread pool: no samples"
             : $"thread pool queue mean {(double)_pendingSum / _samples:0.0}, max {_pendingMax:N0} work items; threads max {_threadsMax}; "
                 + $"GC paused {(GC.GetTotalPauseDuration() - _pausedAtStart).TotalMilliseconds:N0} ms in "
-                + $"{GC.CollectionCount(0) - _collectionsAtStart[0]}/{GC.CollectionCount(1) - _collectionsAtStart[1]}/{GC.CollectionCount(2) - _collectionsAtStart[2]} gen0/1/2 collections, longest pause seen {_pauseMax.TotalMilliseconds:0.0} ms";
+                + $"{GC.CollectionCount(0) - _collectionsAtStart[0]}/{GC.CollectionCount(1) - _collectionsAtStart[1]}/{GC.CollectionCount(2) - _collectionsAtStart[2]} gen0/1/2 collections, longest pause seen {_pauseMax.TotalMilliseconds:0.0} ms; "
+                + $"allocated {(GC.GetTotalAllocatedBytes() - _allocatedAtStart) / 1048576.0:N0} MB";
     }
 
     public void Dispose()

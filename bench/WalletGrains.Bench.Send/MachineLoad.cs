@@ -5,16 +5,20 @@ namespace WalletGrains.Bench.Send;
 
 /// <summary>Average cores busy over a measured window, split by who used them.</summary>
 /// <param name="Machine">All processes (from /proc/stat).</param>
-/// <param name="Silo">This process: the silo and the load generator together.</param>
+/// <param name="Silo">This process: the silo, and the load generator unless it runs in a process of its own.</param>
 /// <param name="Anvil">The anvil child process.</param>
 /// <param name="Postgres">The benchmark's PostgreSQL cluster (postmaster and its children); 0 without one.</param>
-internal sealed record CpuUse(double Machine, double Silo, double Anvil, double Postgres)
+/// <param name="Client">The load agent's process (<c>--client-process</c>); null when the load generator is in this process.</param>
+internal sealed record CpuUse(double Machine, double Silo, double Anvil, double Postgres, double? Client = null)
 {
     /// <summary>Everything else on the machine (other users of the shared cores).</summary>
-    public double Other => Math.Max(0, Machine - Silo - Anvil - Postgres);
+    public double Other => Math.Max(0, Machine - Silo - Anvil - Postgres - (Client ?? 0));
+
+    /// <summary>What <see cref="Silo"/> stands for: "silo+client", or "silo" when the client has a process of its own.</summary>
+    public string SiloLabel => Client is null ? "silo+client" : "silo";
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Machine:0.0} = {Silo:0.0} silo+client, {Anvil:0.0} anvil{(Postgres > 0 ? $", {Postgres:0.0} pg" : "")}, {Other:0.0} other");
+        $"{Machine:0.0} = {Silo:0.0} {SiloLabel}{(Client is { } client ? $", {client:0.0} client" : "")}, {Anvil:0.0} anvil{(Postgres > 0 ? $", {Postgres:0.0} pg" : "")}, {Other:0.0} other");
 }
 
 /// <summary>
@@ -27,15 +31,19 @@ internal sealed class MachineLoad
     private const double TicksPerSecond = 100; // USER_HZ on Linux.
 
     private readonly int? _postgresPort;
+    private readonly int? _clientProcess;
+    private readonly long _client;
     private readonly (long Busy, long Total) _machine;
     private readonly Dictionary<int, long> _anvil;
     private readonly Dictionary<int, long> _postgres;
     private readonly TimeSpan _process;
     private readonly long _start;
 
-    private MachineLoad(int? postgresPort)
+    private MachineLoad(int? postgresPort, int? clientProcess)
     {
         _postgresPort = postgresPort;
+        _clientProcess = clientProcess;
+        _client = ProcessTicks(clientProcess);
         _machine = ReadProcStat();
         _anvil = AnvilTicks();
         _postgres = PostgresTicks(postgresPort);
@@ -43,7 +51,8 @@ internal sealed class MachineLoad
         _start = Stopwatch.GetTimestamp();
     }
 
-    public static MachineLoad Start(int? postgresPort = null) => new(postgresPort);
+    /// <param name="clientProcess">The load agent's process id, when the load generator runs in a process of its own.</param>
+    public static MachineLoad Start(int? postgresPort = null, int? clientProcess = null) => new(postgresPort, clientProcess);
 
     public CpuUse Stop()
     {
@@ -51,7 +60,8 @@ internal sealed class MachineLoad
         var (busy, total) = ReadProcStat();
         var machine = total > _machine.Total ? (double)(busy - _machine.Busy) / (total - _machine.Total) * Environment.ProcessorCount : double.NaN;
         var process = (Process.GetCurrentProcess().TotalProcessorTime - _process) / wall;
-        return new CpuUse(machine, process, Cores(_anvil, AnvilTicks(), wall), Cores(_postgres, PostgresTicks(_postgresPort), wall));
+        double? client = _clientProcess is null ? null : (ProcessTicks(_clientProcess) - _client) / TicksPerSecond / wall.TotalSeconds;
+        return new CpuUse(machine, process, Cores(_anvil, AnvilTicks(), wall), Cores(_postgres, PostgresTicks(_postgresPort), wall), client);
     }
 
     /// <summary>/proc/loadavg as it is (1, 5 and 15 minute load averages, runnable/total tasks, last pid).</summary>
@@ -60,6 +70,9 @@ internal sealed class MachineLoad
 
     private static double Cores(Dictionary<int, long> before, Dictionary<int, long> after, TimeSpan wall) =>
         after.Sum(p => p.Value - before.GetValueOrDefault(p.Key)) / TicksPerSecond / wall.TotalSeconds;
+
+    private static long ProcessTicks(int? pid) =>
+        pid is { } id ? Processes().FirstOrDefault(p => p.Id == id)?.Ticks ?? 0 : 0;
 
     private static Dictionary<int, long> AnvilTicks()
     {

@@ -75,7 +75,8 @@ internal sealed class PgCluster : IAsyncDisposable
     /// recycled files ready; a fresh one creates and zero-fills every 16 MB file on the backend whose commit needs it
     /// (at the send path's write rate a 50-65 ms COMMIT about every 2 s). Returns what happened, for the report.
     /// </summary>
-    public async Task<string> CheckpointAsync()
+    /// <param name="when">Where in the scenario it ran, for the report ("before the run").</param>
+    public async Task<string> CheckpointAsync(string when)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
@@ -84,11 +85,11 @@ internal sealed class PgCluster : IAsyncDisposable
             await using var command = new NpgsqlCommand("CHECKPOINT", connection);
             var started = Stopwatch.GetTimestamp();
             await command.ExecuteNonQueryAsync();
-            return $"CHECKPOINT before the run ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms), so it writes into recycled WAL files as a cluster in service does";
+            return $"CHECKPOINT {when} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms), so the run writes into recycled WAL files as a cluster in service does";
         }
         catch (PostgresException e)
         {
-            return $"CHECKPOINT before the run refused ({e.SqlState}: {e.MessageText}); the run may pay for new WAL files";
+            return $"CHECKPOINT {when} refused ({e.SqlState}: {e.MessageText}); the run may pay for new WAL files";
         }
     }
 

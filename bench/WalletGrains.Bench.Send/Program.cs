@@ -12,8 +12,14 @@ using WalletGrains.Testing;
 // Usage: dotnet run -c Release --project bench/WalletGrains.Bench.Send -- [--sends 5000] [--concurrency 128] [--seconds 5]
 //        [--rate 2000] [--warmup 400] [--storage sqlite|postgres|both] [--postgres "<cs>"] [--max-in-flight N]
 //        [--gas-limit] [--idempotency-keys] [--no-naive] [--block-time 1] [--instant-chain] [--markdown <file>] [--dump <dir>]
-//        [--only bursts|open] [--set key=value] [--no-settle] [--httpclient]
+//        [--only bursts|open] [--set key=value] [--no-settle] [--httpclient] [--client-process] [--checkpoint-at-start]
 // See README.md for what each scenario measures.
+if (args is [LoadAgentProcess.Flag])
+{
+    await LoadAgentProcess.ServeAsync();
+    return;
+}
+
 var options = BenchOptions.Parse(args);
 var report = new Report();
 var settleDeadline = TimeSpan.FromMinutes(3);
@@ -23,12 +29,13 @@ const int WarmUpAccounts = 10;
 const int PrimeSends = 200;
 
 report.Fact($"command: `dotnet run -c Release --project bench/WalletGrains.Bench.Send{(args.Length == 0 ? "" : " -- " + string.Join(' ', args.Select(Quote)))}`");
-report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; silo and load generator in one process (load client: {(options.HttpClientLoad ? "HttpClient" : "lean keep-alive sockets, RawHttpLoad")}), anvil and PostgreSQL on the same cores");
+report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; {(options.ClientProcess ? "load generator in a process of its own" : "silo and load generator in one process")} (load client: {(options.HttpClientLoad ? "HttpClient" : "lean keep-alive sockets, RawHttpLoad")}), anvil and PostgreSQL on the same cores");
 report.Fact($"/proc/loadavg at start: {MachineLoad.LoadAverage()}");
 report.Fact($"sends per burst {options.Sends:N0}, concurrency {options.Concurrency}, open loop {options.Rate:N0}/s for {options.Seconds} s, warm-up rounds of {options.WarmUp} sends per silo until the JIT settles (excluded), "
     + $"MaxInFlight {options.MaxInFlight:N0}, gasLimit {(options.ExplicitGasLimit ? "given (21000)" : "estimated by the service")}, Idempotency-Key {(options.IdempotencyKeys ? "on every request" : "none")}"
     + (options.InstantChain ? "; INSTANT CHAIN: the silo's JSON-RPC is answered in process, anvil is not used" : ""));
 
+await using var agent = options.ClientProcess ? LoadAgentProcess.Start() : null;
 var anvilOptions = new AnvilOptions { BlockTimeSeconds = options.BlockTime, GasLimit = 1_000_000_000 };
 await using var anvil = await AnvilProcess.StartAsync(anvilOptions);
 using var rpc = new EthRpcClient(anvil.RpcUrl, TimeSpan.FromSeconds(60));
@@ -160,21 +167,32 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 
     // A scenario on a fresh silo and database: connection pools, the fee quote and the send path's first calls are
     // primed on the warm-up accounts, whose sends are mined before the measured accounts send anything.
-    async Task ScenarioAsync(string scenario, IReadOnlyList<Address> measured, Func<SendLoad, IReadOnlyList<Address>, Task<LoadRun>> drive)
+    async Task ScenarioAsync(string scenario, IReadOnlyList<Address> measured, Func<ILoadDriver, IReadOnlyList<Address>, Task<LoadRun>> drive)
     {
         var database = await newDatabase();
         await using (var service = await WalletService.StartAsync(provider, database, anvil, mnemonic.Phrase, accounts.Count, options))
         {
             using var load = NewLoad(service);
+
+            // The CHECKPOINT recycles the WAL files written so far (see PgCluster.CheckpointAsync). After it, every
+            // page's first change writes a full-page image to the WAL: run before the priming sends, those land on
+            // them, as they land a few minutes apart on a cluster in service; run right before the measured sends
+            // (--checkpoint-at-start), they slow its first few hundred ms of commits (15 ms where 3.5 is usual).
+            var checkpoint = storage == "postgres" ? postgres : null;
+            if (checkpoint is not null && !options.CheckpointAtStart)
+            {
+                report.Fact($"{storage}, {scenario}: {await checkpoint.CheckpointAsync("before the priming sends")}");
+            }
+
             await load.BurstAsync(Requests(warmUp, PrimeSends, "prime"), options.Concurrency);
             if (!options.InstantChain)
             {
                 await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
             }
 
-            if (storage == "postgres" && postgres is not null)
+            if (checkpoint is not null && options.CheckpointAtStart)
             {
-                report.Fact($"{storage}, {scenario}: {await postgres.CheckpointAsync()}");
+                report.Fact($"{storage}, {scenario}: {await checkpoint.CheckpointAsync("right before the run")}");
             }
 
             // The silos stopped before this one left their heaps behind (thousands of sends each); collected during
@@ -189,8 +207,9 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
         await dropDatabase(database);
     }
 
-    SendLoad NewLoad(WalletService service) =>
-        new(service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512), rawClient: !options.HttpClientLoad);
+    ILoadDriver NewLoad(WalletService service) => agent is null
+        ? new SendLoad(service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512), rawClient: !options.HttpClientLoad)
+        : new RemoteLoad(agent, service.BaseUrl, WalletService.AdminKey, Math.Max(options.Concurrency, 512), rawClient: !options.HttpClientLoad);
 
     IReadOnlyList<WalletGrains.Bench.Send.SendRequest> Requests(IReadOnlyList<Address> from, int count, string scenario) =>
         SendLoad.Transfers(anvil.ChainId, from, sink, count, options.ExplicitGasLimit,
@@ -202,7 +221,7 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
     service.Probes.Reset();
     var grainBefore = service.AccountGrainSnapshot();
     var jitBefore = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
-    var cpu = MachineLoad.Start(postgresPort);
+    var cpu = MachineLoad.Start(postgresPort, agent?.ProcessId);
     using var threads = new ThreadPoolSampler(service.Probes["gc pause (items: generation)"]);
     var run = await drive(accounts);
     var busy = cpu.Stop();
@@ -240,7 +259,7 @@ static string CpuPerSend(CpuUse cpu, LoadRun run)
 {
     var perSend = run.Elapsed.TotalMilliseconds / Math.Max(1, run.AcceptedCount);
     return string.Create(CultureInfo.InvariantCulture,
-        $"CPU ms per accepted send: {cpu.Silo * perSend:0.000} silo+client, {cpu.Anvil * perSend:0.000} anvil{(cpu.Postgres > 0 ? $", {cpu.Postgres * perSend:0.000} pg" : "")}");
+        $"CPU ms per accepted send: {cpu.Silo * perSend:0.000} {cpu.SiloLabel}{(cpu.Client is { } client ? $", {client * perSend:0.000} client" : "")}, {cpu.Anvil * perSend:0.000} anvil{(cpu.Postgres > 0 ? $", {cpu.Postgres * perSend:0.000} pg" : "")}");
 }
 
 string GrainLine(WalletGrains.Runtime.GrainTypeSnapshot? before, WalletGrains.Runtime.GrainTypeSnapshot? after)

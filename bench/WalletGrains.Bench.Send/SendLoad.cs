@@ -30,8 +30,18 @@ internal sealed record LoadRun(double[] LatencyMs, string[] Outcomes, TimeSpan E
         Outcomes.Where(o => o != Accepted).GroupBy(o => o, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 }
 
+/// <summary>What drives the scenarios: a client in this process (<see cref="SendLoad"/>) or in a process of its own (<see cref="RemoteLoad"/>).</summary>
+internal interface ILoadDriver : IDisposable
+{
+    /// <summary>Closed loop: <paramref name="concurrency"/> requests outstanding until all are answered.</summary>
+    Task<LoadRun> BurstAsync(IReadOnlyList<SendRequest> requests, int concurrency);
+
+    /// <summary>Open loop: request i is due at i / <paramref name="rate"/> seconds after the start; latency counts from the due time.</summary>
+    Task<LoadRun> OpenLoopAsync(IReadOnlyList<SendRequest> requests, int rate);
+}
+
 /// <summary>Drives POST /v1/transactions over loopback HTTP: closed-loop bursts and an open-loop schedule.</summary>
-internal sealed class SendLoad : IDisposable
+internal sealed class SendLoad : ILoadDriver
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
