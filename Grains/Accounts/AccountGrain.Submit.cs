@@ -23,15 +23,14 @@ public sealed partial class AccountGrain
             return [.. outcomes.Select(o => o!)];
         }
 
-        await SyncNonceAsync(ct);
-
-        // Everything the checks need from the chain, in one JSON-RPC batch: the balance, whether the
-        // recipients of plain transfers hold code (cached), and a gas estimate for every other send
-        // that did not give a gas limit. A plain transfer to an address without code costs exactly
-        // 21,000 gas; estimating it would only load the node.
+        // Everything the checks need from the chain, in one JSON-RPC batch: the pending nonce on the activation's
+        // first send (invariant 1, see SyncNonceAsync), the balance, whether the recipients of plain transfers hold
+        // code (cached), and a gas estimate for every other send that did not give a gas limit. A plain transfer to
+        // an address without code costs exactly 21,000 gas; estimating it would only load the node.
         var quote = await _chain.Fees.GetQuoteAsync(ct);
         var checkedAt = _time.GetUtcNow();
         var batch = new RpcBatch();
+        var nonceItem = _nonceSynced ? null : batch.Add(EthRequests.GetTransactionCount(_address, BlockParameter.Pending));
         // The balance only screens out sends the account obviously cannot pay; the node has the final word at
         // broadcast. While the account has pending transactions its poll reads the balance every interval, so a
         // send reads it here only when none was read for a while, or (below) before rejecting on an older one.
@@ -63,6 +62,12 @@ public sealed partial class AccountGrain
         if (batch.Count > 0)
         {
             await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
+        }
+
+        if (nonceItem is not null)
+        {
+            // Throws the item's RpcException, as SyncNonceAsync would: no nonce is handed out unread.
+            ApplyChainNonce(nonceItem.Value);
         }
 
         if (balanceItem is not null)

@@ -84,9 +84,14 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
         _chain = chain;
         _address = address;
-        _account = await _store.GetAccountAsync(chainId, address, cancellationToken)
+
+        // Two independent reads, at once: the first send after an activation waits for both.
+        var accountRead = _store.GetAccountAsync(chainId, address, cancellationToken);
+        var liveRead = _store.GetLiveTransactionsAsync(chainId, address, cancellationToken);
+        await Task.WhenAll(accountRead, liveRead);
+        _account = await accountRead
             ?? new AccountRecord(chainId, address, NextNonce: 0, Version: 0, PausedReason: null, _time.GetUtcNow());
-        _live.AddRange(await _store.GetLiveTransactionsAsync(chainId, address, cancellationToken));
+        _live.AddRange(await liveRead);
 
         // After a restart every stored attempt of a pending transaction may be unknown to the node
         // (invariant 2): the first poll sends them again; "already known" is an expected answer.
@@ -207,7 +212,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             return;
         }
 
-        var chainPending = await _chain.Rpc.GetTransactionCountAsync(_address, BlockParameter.Pending, cancellationToken);
+        ApplyChainNonce(await _chain.Rpc.GetTransactionCountAsync(_address, BlockParameter.Pending, cancellationToken));
+    }
+
+    /// <summary>Applies the chain's pending count read for <see cref="SyncNonceAsync"/> (or with a send batch's checks).</summary>
+    private void ApplyChainNonce(ulong chainPending)
+    {
         if (chainPending > _account.NextNonce)
         {
             // Only nonces used outside this service can put the chain ahead of our counter.

@@ -325,6 +325,44 @@ public abstract class LifecycleTests
     }
 
     [Fact]
+    public async Task The_first_send_of_an_account_starts_at_the_chains_pending_nonce()
+    {
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true });
+        var from = h.Accounts[0];
+
+        // Before the service ever sent from this account, the key signed elsewhere: nonce 0 mined, nonce 1 pending.
+        using var signer = new PrivateKeySigner(h.PrivateKeyOf(from));
+        for (ulong nonce = 0; nonce < 2; nonce++)
+        {
+            var theirs = signer.Sign(new Eip1559Transaction
+            {
+                ChainId = 31337, Nonce = nonce, GasLimit = 21_000, To = h.Accounts[1], Value = 1UL,
+                MaxFeePerGas = 200 * Gwei, MaxPriorityFeePerGas = Gwei,
+            });
+            await h.Anvil.RequestAsync("eth_sendRawTransaction", theirs.RawHex);
+            if (nonce == 0)
+            {
+                await h.MineAsync();
+            }
+        }
+
+        var sends = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => h.SendOkAsync(LifecycleHarness.Transfer(from, h.Accounts[1]))));
+        var nonces = new List<ulong>();
+        foreach (var id in sends)
+        {
+            nonces.Add((ulong)(await h.GetAsync(id))["nonce"]!);
+        }
+
+        Assert.Equal([2UL, 3UL, 4UL], nonces.Order());
+        foreach (var id in sends)
+        {
+            await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline, mine: true);
+        }
+
+        Assert.Equal(5UL, await h.NonceAsync(from));
+    }
+
+    [Fact]
     public async Task Insufficient_funds_at_broadcast_pauses_the_queue_until_funded()
     {
         await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions { NoMining = true },
