@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Grains;
 
@@ -47,13 +48,62 @@ internal sealed record SendRequest(
     /// </summary>
     public string ComputeRequestHash()
     {
-        var header = string.Create(
-            CultureInfo.InvariantCulture,
-            $"walletgrains.send.v1\nchainId:{ChainId}\nfrom:{From.ToLowerHex()}\nto:{To?.ToLowerHex()}\nvalue:{Value}\ngasLimit:{GasLimit}\nmaxFeePerGas:{MaxFeePerGas}\nmaxPriorityFeePerGas:{MaxPriorityFeePerGas}\ngasPrice:{GasPrice}\ndata:{Data.Length}\n");
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(header));
-        sha.AppendData(Data);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        // Header and data in one pooled buffer, hashed in one call: every send computes this, so it allocates only
+        // the answer.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxHeaderBytes + Data.Length);
+        try
+        {
+            if (!Utf8.TryWrite(buffer, CultureInfo.InvariantCulture,
+                    $"walletgrains.send.v1\nchainId:{ChainId}\nfrom:{new LowerHex(From)}\nto:{new LowerHex(To)}\nvalue:{Value}\ngasLimit:{GasLimit}\nmaxFeePerGas:{MaxFeePerGas}\nmaxPriorityFeePerGas:{MaxPriorityFeePerGas}\ngasPrice:{GasPrice}\ndata:{Data.Length}\n",
+                    out var headerLength))
+            {
+                throw new InvalidOperationException($"The canonical header of a send exceeded {MaxHeaderBytes} bytes.");
+            }
+
+            Data.CopyTo(buffer, headerLength);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer.AsSpan(0, headerLength + Data.Length), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>More than the canonical header can take: its labels, two addresses and four 78-digit numbers.</summary>
+    private const int MaxHeaderBytes = 1024;
+
+    /// <summary>An address as lower-case <c>0x</c> hex in the header (empty when absent), written without a string.</summary>
+    private readonly struct LowerHex(Address? address) : IUtf8SpanFormattable
+    {
+        public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            bytesWritten = 0;
+            if (address is not { } a)
+            {
+                return true;
+            }
+
+            if (utf8Destination.Length < 2 + (2 * Address.Length))
+            {
+                return false;
+            }
+
+            utf8Destination[0] = (byte)'0';
+            utf8Destination[1] = (byte)'x';
+            var bytes = a.Bytes;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                utf8Destination[2 + (2 * i)] = (byte)"0123456789abcdef"[bytes[i] >> 4];
+                utf8Destination[3 + (2 * i)] = (byte)"0123456789abcdef"[bytes[i] & 0x0f];
+            }
+
+            bytesWritten = 2 + (2 * Address.Length);
+            return true;
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => address?.ToLowerHex() ?? "";
     }
 
     /// <summary>The command handed to the send gateway.</summary>

@@ -95,13 +95,17 @@ public readonly struct Address : IEquatable<Address>
         }
 
         var digits = text.AsSpan(2);
-        var hasLower = digits.ContainsAnyInRange('a', 'f');
-        var hasUpper = digits.ContainsAnyInRange('A', 'F');
         var candidate = new Address(bytes);
-        if (hasLower && hasUpper && !digits.SequenceEqual(candidate.ToChecksumString().AsSpan(2)))
+        if (digits.ContainsAnyInRange('a', 'f') && digits.ContainsAnyInRange('A', 'F'))
         {
-            error = $"'{text}' has an invalid EIP-55 checksum (expected {candidate.ToChecksumString()}).";
-            return false;
+            // Mixed case: the EIP-55 checksum must hold.
+            Span<char> checksum = stackalloc char[42];
+            candidate.WriteChecksum(checksum);
+            if (!digits.SequenceEqual(checksum[2..]))
+            {
+                error = $"'{text}' has an invalid EIP-55 checksum (expected {checksum}).";
+                return false;
+            }
         }
 
         address = candidate;
@@ -114,29 +118,32 @@ public readonly struct Address : IEquatable<Address>
         TryParse(text, out var a) && a.ToChecksumString() == text;
 
     /// <summary>EIP-55: hex digit i is upper case when nibble i of keccak256(lower-case hex) is ≥ 8.</summary>
-    public string ToChecksumString()
+    public string ToChecksumString() => string.Create(42, this, static (dst, address) => address.WriteChecksum(dst));
+
+    /// <summary>Writes the 42 characters of <see cref="ToChecksumString"/> into <paramref name="destination"/>, allocating nothing.</summary>
+    private void WriteChecksum(Span<char> destination)
     {
-        var lower = HexConvert.ToHexNoPrefix(Bytes);
-        Span<byte> ascii = stackalloc byte[40];
-        for (var i = 0; i < 40; i++)
+        var bytes = Bytes;
+        Span<byte> ascii = stackalloc byte[2 * Length];
+        for (var i = 0; i < Length; i++)
         {
-            ascii[i] = (byte)lower[i];
+            ascii[2 * i] = (byte)LowerDigits[bytes[i] >> 4];
+            ascii[(2 * i) + 1] = (byte)LowerDigits[bytes[i] & 0x0f];
         }
 
         Span<byte> hash = stackalloc byte[32];
         Keccak256.Hash(ascii, hash);
-        return string.Create(42, (lower, hash.ToArray()), static (dst, st) =>
+        destination[0] = '0';
+        destination[1] = 'x';
+        for (var i = 0; i < ascii.Length; i++)
         {
-            dst[0] = '0';
-            dst[1] = 'x';
-            for (var i = 0; i < 40; i++)
-            {
-                var c = st.lower[i];
-                var nibble = (i & 1) == 0 ? st.Item2[i / 2] >> 4 : st.Item2[i / 2] & 0x0f;
-                dst[i + 2] = c >= 'a' && nibble >= 8 ? char.ToUpperInvariant(c) : c;
-            }
-        });
+            var c = (char)ascii[i];
+            var nibble = (i & 1) == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f;
+            destination[i + 2] = c >= 'a' && nibble >= 8 ? char.ToUpperInvariant(c) : c;
+        }
     }
+
+    private const string LowerDigits = "0123456789abcdef";
 
     /// <summary>Lower-case <c>0x</c> hex, used for keys and storage.</summary>
     public string ToLowerHex() => HexConvert.ToHex(Bytes);

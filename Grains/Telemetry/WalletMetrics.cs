@@ -70,8 +70,14 @@ public sealed class WalletMetrics
     /// The latest view of one account: <paramref name="pending"/> non-terminal transactions and, when there are
     /// any, when the oldest of them was created. Observed on each collection.
     /// </summary>
-    public void ReportAccount(ulong chainId, Address account, int pending, DateTimeOffset? oldestPendingSince) =>
-        _accounts[(chainId, account)] = new AccountReport(ChainLabel(chainId), account.ToChecksumString(), pending, pending > 0 ? oldestPendingSince : null);
+    public void ReportAccount(ulong chainId, Address account, int pending, DateTimeOffset? oldestPendingSince)
+    {
+        // Called after every commit of the account: its labels are made once.
+        var key = (chainId, account);
+        _accounts[key] = _accounts.TryGetValue(key, out var previous)
+            ? previous with { Pending = pending, OldestPendingSince = pending > 0 ? oldestPendingSince : null }
+            : new AccountReport(ChainLabel(chainId), account.ToChecksumString(), pending, pending > 0 ? oldestPendingSince : null);
+    }
 
     /// <summary>Counts one JSON-RPC request item.</summary>
     internal void RpcRequest(string chain, string method, string outcome) =>

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using WalletGrains.Api.Tests.Infrastructure;
 using WalletGrains.Api.Transactions;
@@ -152,6 +154,31 @@ public sealed class SendTests
         Assert.Equal(HttpStatusCode.Accepted, explicitZero.StatusCode);
         var last = host.Gateway.Commands.TakeLast(2).Select(c => c.RequestHash).ToList();
         Assert.Equal(last[0], last[1]);
+    }
+
+    [Fact]
+    public void The_request_hash_is_sha256_of_the_documented_canonical_form()
+    {
+        // Written out as SendRequest's documentation gives it, field by field: stored hashes must keep matching
+        // after any change to how the hash is computed.
+        var from = ApiTestHost.Custodied;
+        var to = ApiTestHost.Recipient;
+        var big = UInt256.Parse("115792089237316195423570985008687907853269984665640564039457584007913129639935");
+        var cases = new (SendRequest Request, string Canonical)[]
+        {
+            (new SendRequest(1, from, to, new UInt256(16), [], null, null, null, null),
+                $"walletgrains.send.v1\nchainId:1\nfrom:{from.ToLowerHex()}\nto:{to.ToLowerHex()}\nvalue:16\ngasLimit:\nmaxFeePerGas:\nmaxPriorityFeePerGas:\ngasPrice:\ndata:0\n"),
+            (new SendRequest(ulong.MaxValue, from, null, big, [0x60, 0x00, 0xff], 53_000, big, new UInt256(2_000_000_000), null),
+                $"walletgrains.send.v1\nchainId:{ulong.MaxValue}\nfrom:{from.ToLowerHex()}\nto:\nvalue:{big}\ngasLimit:53000\nmaxFeePerGas:{big}\nmaxPriorityFeePerGas:2000000000\ngasPrice:\ndata:3\n"),
+            (new SendRequest(31337, from, to, UInt256.Zero, [], 21_000, null, null, new UInt256(7)),
+                $"walletgrains.send.v1\nchainId:31337\nfrom:{from.ToLowerHex()}\nto:{to.ToLowerHex()}\nvalue:0\ngasLimit:21000\nmaxFeePerGas:\nmaxPriorityFeePerGas:\ngasPrice:7\ndata:0\n"),
+        };
+
+        foreach (var (request, canonical) in cases)
+        {
+            var expected = Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes(canonical), .. request.Data]));
+            Assert.Equal(expected, request.ComputeRequestHash());
+        }
     }
 
     public static TheoryData<string, int> GrainErrors() => new()

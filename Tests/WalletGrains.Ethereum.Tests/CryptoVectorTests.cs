@@ -58,6 +58,9 @@ public sealed class CryptoVectorTests
         var address = (string)JsonNode.Parse(json)!["address"]!;
         Assert.False(Address.TryParse(address, out _, out var error), name);
         Assert.Contains("checksum", error, StringComparison.Ordinal);
+
+        // The message names the right spelling: that of the same address given in lower case.
+        Assert.Contains($"(expected {Address.Parse(address.ToLowerInvariant()).ToChecksumString()})", error, StringComparison.Ordinal);
     }
 
     [Fact]
