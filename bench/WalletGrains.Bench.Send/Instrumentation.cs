@@ -206,6 +206,11 @@ internal sealed class ThreadPoolSampler : IDisposable
     private readonly int[] _collectionsAtStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
     private readonly long[] _lastIndex = new long[3];
     private TimeSpan _pauseMax;
+    private long _heapMax;
+    // Ephemeral collections seen by the sampler (it can miss one between two samples), gen0 and gen1 apart.
+    private readonly int[] _seenByGen = new int[2];
+    private readonly long[] _promotedByGen = new long[2];
+    private readonly double[] _pauseByGen = new double[2];
 
     /// <param name="pauses">Where to record each GC pause seen (items: the collection's generation), or null.</param>
     public ThreadPoolSampler(Probe? pauses = null)
@@ -228,7 +233,9 @@ internal sealed class ThreadPoolSampler : IDisposable
             : $"thread pool queue mean {(double)_pendingSum / _samples:0.0}, max {_pendingMax:N0} work items; threads max {_threadsMax}; "
                 + $"GC paused {(GC.GetTotalPauseDuration() - _pausedAtStart).TotalMilliseconds:N0} ms in "
                 + $"{GC.CollectionCount(0) - _collectionsAtStart[0]}/{GC.CollectionCount(1) - _collectionsAtStart[1]}/{GC.CollectionCount(2) - _collectionsAtStart[2]} gen0/1/2 collections, longest pause seen {_pauseMax.TotalMilliseconds:0.0} ms; "
-                + $"allocated {(GC.GetTotalAllocatedBytes() - _allocatedAtStart) / 1048576.0:N0} MB";
+                + $"allocated {(GC.GetTotalAllocatedBytes() - _allocatedAtStart) / 1048576.0:N0} MB; "
+                + $"heap after a collection up to {_heapMax / 1048576.0:N0} MB; "
+                + string.Join(", ", Enumerable.Range(0, 2).Where(g => _seenByGen[g] > 0).Select(g => $"gen{g}: {_seenByGen[g]} seen, promoted {_promotedByGen[g] / 1048576.0 / _seenByGen[g]:0.00} MB and paused {_pauseByGen[g] / _seenByGen[g]:0.0} ms each"));
     }
 
     public void Dispose()
@@ -261,6 +268,15 @@ internal sealed class ThreadPoolSampler : IDisposable
                 if (info.Index != _lastIndex[i])
                 {
                     _lastIndex[i] = info.Index;
+                    _heapMax = Math.Max(_heapMax, info.HeapSizeBytes);
+                    if (kind == GCKind.Ephemeral)
+                    {
+                        var g = Math.Min(info.Generation, 1);
+                        _seenByGen[g]++;
+                        _promotedByGen[g] += info.PromotedBytes;
+                        _pauseByGen[g] += info.PauseDurations[0].TotalMilliseconds;
+                    }
+
                     foreach (var pause in info.PauseDurations)
                     {
                         if (pause > TimeSpan.Zero)

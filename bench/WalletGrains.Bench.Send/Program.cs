@@ -155,19 +155,20 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 
     if (options.Bursts)
     {
-        await ScenarioAsync("burst → 1 account", [accounts[WarmUpAccounts]], (load, a) => load.BurstAsync(Requests(a, options.Sends, "b1"), options.Concurrency));
-        await ScenarioAsync("burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), (load, a) => load.BurstAsync(Requests(a, options.Sends, "b10"), options.Concurrency));
+        await ScenarioAsync("burst → 1 account", [accounts[WarmUpAccounts]], a => Requests(a, options.Sends, "b1"), (load, r) => load.BurstAsync(r, options.Concurrency));
+        await ScenarioAsync("burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), a => Requests(a, options.Sends, "b10"), (load, r) => load.BurstAsync(r, options.Concurrency));
     }
 
     if (options.OpenLoop)
     {
         await ScenarioAsync($"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts", accounts.Skip(WarmUpAccounts + 11).Take(10).ToList(),
-            (load, a) => load.OpenLoopAsync(Requests(a, options.Rate * options.Seconds, "open"), options.Rate));
+            a => Requests(a, options.Rate * options.Seconds, "open"), (load, r) => load.OpenLoopAsync(r, options.Rate));
     }
 
     // A scenario on a fresh silo and database: connection pools, the fee quote and the send path's first calls are
     // primed on the warm-up accounts, whose sends are mined before the measured accounts send anything.
-    async Task ScenarioAsync(string scenario, IReadOnlyList<Address> measured, Func<ILoadDriver, IReadOnlyList<Address>, Task<LoadRun>> drive)
+    async Task ScenarioAsync(string scenario, IReadOnlyList<Address> measured, Func<IReadOnlyList<Address>, IReadOnlyList<WalletGrains.Bench.Send.SendRequest>> requests,
+        Func<ILoadDriver, IReadOnlyList<WalletGrains.Bench.Send.SendRequest>, Task<LoadRun>> drive)
     {
         var database = await newDatabase();
         await using (var service = await WalletService.StartAsync(provider, database, anvil, mnemonic.Phrase, accounts.Count, options))
@@ -195,13 +196,18 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
                 report.Fact($"{storage}, {scenario}: {await checkpoint.CheckpointAsync("right before the run")}");
             }
 
+            // Built before the collection below, which moves them to the oldest generation: built during the run, the
+            // client's thousands of prepared requests were copied by the run's first collections, work that a client
+            // in a process of its own does not add to the silo's pauses.
+            var prepared = requests(measured);
+
             // The silos stopped before this one left their heaps behind (thousands of sends each); collected during
             // the run, they cost gen2 collections with 28-44 ms pauses that a process hosting one silo never has.
             // Not compacting: after a compacting collection the run's gen0 and gen1 pauses were longer.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
             GC.WaitForPendingFinalizers();
 
-            await MeasureAsync(service, storage, postgresPort, scenario, measured, a => drive(load, a));
+            await MeasureAsync(service, storage, postgresPort, scenario, measured, _ => drive(load, prepared));
         }
 
         await dropDatabase(database);
