@@ -85,21 +85,14 @@ internal sealed record SendRequest(
                 return true;
             }
 
-            if (utf8Destination.Length < 2 + (2 * Address.Length))
+            if (utf8Destination.Length < 2 || !Convert.TryToHexStringLower(a.Bytes, utf8Destination[2..], out var digits))
             {
                 return false;
             }
 
             utf8Destination[0] = (byte)'0';
             utf8Destination[1] = (byte)'x';
-            var bytes = a.Bytes;
-            for (var i = 0; i < bytes.Length; i++)
-            {
-                utf8Destination[2 + (2 * i)] = (byte)"0123456789abcdef"[bytes[i] >> 4];
-                utf8Destination[3 + (2 * i)] = (byte)"0123456789abcdef"[bytes[i] & 0x0f];
-            }
-
-            bytesWritten = 2 + (2 * Address.Length);
+            bytesWritten = 2 + digits;
             return true;
         }
 

@@ -123,14 +123,8 @@ public readonly struct Address : IEquatable<Address>
     /// <summary>Writes the 42 characters of <see cref="ToChecksumString"/> into <paramref name="destination"/>, allocating nothing.</summary>
     private void WriteChecksum(Span<char> destination)
     {
-        var bytes = Bytes;
         Span<byte> ascii = stackalloc byte[2 * Length];
-        for (var i = 0; i < Length; i++)
-        {
-            ascii[2 * i] = (byte)LowerDigits[bytes[i] >> 4];
-            ascii[(2 * i) + 1] = (byte)LowerDigits[bytes[i] & 0x0f];
-        }
-
+        Convert.TryToHexStringLower(Bytes, ascii, out _);
         Span<byte> hash = stackalloc byte[32];
         Keccak256.Hash(ascii, hash);
         destination[0] = '0';
@@ -142,8 +136,6 @@ public readonly struct Address : IEquatable<Address>
             destination[i + 2] = c >= 'a' && nibble >= 8 ? char.ToUpperInvariant(c) : c;
         }
     }
-
-    private const string LowerDigits = "0123456789abcdef";
 
     /// <summary>Lower-case <c>0x</c> hex, used for keys and storage.</summary>
     public string ToLowerHex() => HexConvert.ToHex(Bytes);

@@ -1,6 +1,7 @@
 using Npgsql;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Grains.Storage;
+using WalletGrains.Runtime;
 
 namespace WalletGrains.Grains.Balances;
 
@@ -29,7 +30,7 @@ public sealed class PostgresBalanceStore : IBalanceStore, IAsyncDisposable
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     public PostgresBalanceStore(string connectionString)
     {
-        _dataSource = PostgresDataSources.Create(connectionString, autoPrepare: 8);
+        _dataSource = PostgresPool.Create(connectionString, autoPrepare: 8);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using WalletGrains.Grains.Storage;
+using WalletGrains.Runtime;
 
 namespace WalletGrains.Grains.Delivery;
 
@@ -40,7 +41,7 @@ public sealed class PostgresWebhookStore : IWebhookStore, IAsyncDisposable
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     public PostgresWebhookStore(string connectionString)
     {
-        _dataSource = PostgresDataSources.Create(connectionString, autoPrepare: 8);
+        _dataSource = PostgresPool.Create(connectionString, autoPrepare: 8);
         _ownsDataSource = true;
     }
 

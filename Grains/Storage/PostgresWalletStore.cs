@@ -1,5 +1,6 @@
 using Npgsql;
 using WalletGrains.Ethereum.Model;
+using WalletGrains.Runtime;
 
 namespace WalletGrains.Grains.Storage;
 
@@ -109,7 +110,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     public PostgresWalletStore(string connectionString, int commitLanes = DefaultCommitLanes)
-        : this(PostgresDataSources.Create(connectionString, autoPrepare: 32), commitLanes)
+        : this(PostgresPool.Create(connectionString, autoPrepare: 32), commitLanes)
     {
         _ownsDataSource = true;
     }

@@ -21,21 +21,6 @@ internal sealed class PostgresDataSources : IAsyncDisposable
         _sources.Clear();
     }
 
-    internal static NpgsqlDataSource Create(string connectionString)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-
-        // The runtime sends the same few statements all day: let Npgsql prepare them server-side.
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-        }
-
-        // No connection keeps session state (no SET, LISTEN, temporary table or session-level advisory lock; the
-        // migration lock is transaction-scoped), so the reset Npgsql sends with a pooled connection's next use
-        // (DISCARD ALL, or its parts once statements are prepared) would only cost PostgreSQL a parse and run per commit.
-        builder.ConnectionStringBuilder.NoResetOnClose = true;
-
-        return builder.Build();
-    }
+    /// <summary>The runtime sends the same few statements all day: up to 32 of them are prepared server-side.</summary>
+    internal static NpgsqlDataSource Create(string connectionString) => PostgresPool.Create(connectionString, autoPrepare: 32);
 }

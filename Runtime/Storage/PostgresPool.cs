@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace WalletGrains.Grains.Storage;
+namespace WalletGrains.Runtime;
 
-/// <summary>How the wallet's PostgreSQL stores open their connection pools.</summary>
-public static class PostgresDataSources
+/// <summary>How the silo's PostgreSQL connection pools are opened, the runtime's and the wallet stores' alike.</summary>
+public static class PostgresPool
 {
     /// <summary>
-    /// A pool for <paramref name="connectionString"/>. Each store sends the same few statements all day, so unless the
+    /// A pool for <paramref name="connectionString"/>. Each user sends the same few statements all day, so unless the
     /// connection string says otherwise Npgsql prepares up to <paramref name="autoPrepare"/> of them server-side.
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString, int autoPrepare)
