@@ -5,12 +5,13 @@ using WalletGrains.Runtime;
 namespace WalletGrains.Grains.Storage;
 
 /// <summary>
-/// <see cref="IWalletStore"/> on PostgreSQL (sql/postgresql/0002_wallet.sql; migrate first with
+/// <see cref="IWalletStore"/> on PostgreSQL (sql/postgresql/0002_wallet.sql and 0006_commit_checks.sql; migrate first with
 /// <see cref="WalletSchema"/>). Account commits go through a group-commit queue: the commits that arrive while one
-/// group is being written go together in the next, as one transaction of two round trips whatever its size: one
-/// batch (per commit a version swap, then one multi-row statement per table over unnest'ed arrays) and, with the
-/// group's events, COMMIT. If any commit of a group fails (a stale version, a taken key, a constraint), the group
-/// is rolled back and its commits are written one by one, so each gets its own answer. Statement texts are fixed, so
+/// group is being written go together in the next, as one transaction of one round trip whatever its size: one
+/// batch (per commit a version swap, then one multi-row statement per table over unnest'ed arrays, then the group's
+/// events), which PostgreSQL commits as an implicit transaction. If any commit of a group fails (a stale version, a
+/// taken key, a constraint), the group is rolled back and its commits are written one by one, in two round trips
+/// each (the writes, then COMMIT once their row counts are read), so each gets its own answer. Statement texts are fixed, so
 /// Npgsql prepares them once per connection. Event ids come from the row lock on event_counter, held to the end of
 /// the transaction, so events become visible in id order (see sql/postgresql/0002_wallet.sql); one group takes the
 /// lock once for all its commits' events.
@@ -27,6 +28,14 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         "UPDATE accounts SET next_nonce = $3, paused_reason = $4, updated_at_ms = $5, version = version + 1 WHERE chain_id = $1 AND address = $2 AND version = $6";
 
     private const string AccountVersionSql = "SELECT version FROM accounts WHERE chain_id = $1 AND address = $2";
+
+    // The checked forms fail their statement when a write touched fewer rows than it must (wallet_expect_rows,
+    // sql/postgresql/0006_commit_checks.sql), so a group commits in one round trip: see TryCommitTogetherAsync.
+    private const string CheckedInsertAccountSql =
+        "WITH s AS (" + InsertAccountSql + " RETURNING 1) SELECT wallet_expect_rows('account version swap', (SELECT count(*) FROM s), 1)";
+
+    private const string CheckedUpdateAccountSql =
+        "WITH s AS (" + UpdateAccountSql + " RETURNING 1) SELECT wallet_expect_rows('account version swap', (SELECT count(*) FROM s), 1)";
 
     // Multi-row statements take every column as an array, the account's chain and address too, so one statement can
     // carry the rows of several accounts' commits; the UPDATE matches rows by id (the primary key) and checks the
@@ -54,6 +63,9 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         "AS u(chain_id, from_address, id, status, hash, receipt, error_code, error_message, error_data, cancel_requested, updated_at_ms, history) " +
         "WHERE t.id = u.id AND t.chain_id = u.chain_id AND t.from_address = u.from_address RETURNING t.id";
 
+    private const string CheckedUpdateTransactionsSql =
+        "WITH u AS (" + UpdateTransactionsSql + ") SELECT wallet_expect_rows('transaction update', (SELECT count(*) FROM u), cardinality($3::text[]))";
+
     private const string MarkSubmittedSql =
         "UPDATE attempts AS a SET submitted_at_ms = u.at FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS u(tx_id, seq, at) " +
         "WHERE a.tx_id = u.tx_id AND a.seq = u.seq AND a.submitted_at_ms IS NULL";
@@ -61,6 +73,9 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     private const string InsertIdempotencySql =
         "INSERT INTO idempotency_keys (api_key_id, key, request_hash, tx_id, created_at_ms) " +
         "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) ON CONFLICT (api_key_id, key) DO NOTHING RETURNING api_key_id, key";
+
+    private const string CheckedInsertIdempotencySql =
+        "WITH k AS (" + InsertIdempotencySql + ") SELECT wallet_expect_rows('idempotency key insert', (SELECT count(*) FROM k), cardinality($1::text[]))";
 
     /// <summary>Advances event_counter by the number of events, taking its row lock until the transaction ends; base is the id before the first.</summary>
     private const string EventCounterCte =
@@ -162,17 +177,14 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// </summary>
     private async Task CommitGroupAsync(IReadOnlyList<GroupCommitQueue<WalletWritePlan, AccountRecord>.Entry> group)
     {
-        if (group.Count > 1)
+        if (await TryCommitTogetherAsync(group))
         {
-            if (await TryCommitTogetherAsync(group))
+            foreach (var entry in group)
             {
-                foreach (var entry in group)
-                {
-                    entry.Completion.TrySetResult(entry.Work.Written);
-                }
-
-                return;
+                entry.Completion.TrySetResult(entry.Work.Written);
             }
+
+            return;
         }
 
         foreach (var entry in group)
@@ -192,34 +204,36 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         }
     }
 
-    /// <summary>The group's commits as one transaction; false (and rolled back) when any one of them would fail.</summary>
+    /// <summary>
+    /// The group's commits as one transaction in one round trip; false (and rolled back) when any one of them would
+    /// fail. The batch is sent without BEGIN, so PostgreSQL runs it as one implicit transaction: it commits after the
+    /// last statement, or, at the first statement that fails, skips the rest and rolls back all. The writes whose row
+    /// counts matter fail their statement on a wrong count (the checked statements, see
+    /// sql/postgresql/0006_commit_checks.sql), and the events come last, so the event counter's lock is held only
+    /// while the server inserts them and commits.
+    /// </summary>
     private async Task<bool> TryCommitTogetherAsync(IReadOnlyList<GroupCommitQueue<WalletWritePlan, AccountRecord>.Entry> group)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        var plans = new WalletWritePlan[group.Count];
+        var events = new List<EventRow>();
+        for (var i = 0; i < plans.Length; i++)
+        {
+            plans[i] = group[i].Work;
+            events.AddRange(plans[i].Events);
+        }
 
-        // Each commit's version swap must hit its row; every update and idempotency key of the group must land.
-        var plans = group.Select(e => e.Work).ToList();
-        var writes = AddWrites(batch, plans);
+        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var batch = new NpgsqlBatch(connection);
+        AddWrites(batch, plans, checkedCounts: true);
+        AddInsertEvents(batch, events);
         try
         {
             await batch.ExecuteNonQueryAsync(CancellationToken.None);
-            // A statement left out (no rows of its kind) touched none.
-            static bool Touched(NpgsqlBatchCommand? command, int rows) => (command?.RecordsAffected ?? 0) == rows;
-            if (writes.Swaps.Exists(swap => swap.RecordsAffected != 1)
-                || !Touched(writes.Update, plans.Sum(p => p.Updated.Count))
-                || !Touched(writes.Keys, plans.Sum(p => p.IdempotencyKeys.Count)))
-            {
-                return false;
-            }
-
-            await CommitWithEventsAsync(connection, transaction, [.. plans.SelectMany(p => p.Events)], CancellationToken.None);
             return true;
         }
         catch (PostgresException)
         {
-            // An error answer means the transaction did not commit; each commit, written alone, gets its own answer.
+            // An error answer means the implicit transaction rolled back; each commit, written alone, gets its own answer.
             return false;
         }
     }
@@ -231,7 +245,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         // Npgsql sends BEGIN together with the batch, so the commit costs two round trips: the batch, then COMMIT (with the events, if any).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var (swaps, update, idempotency) = AddWrites(batch, [plan]);
+        var (swaps, update, idempotency) = AddWrites(batch, [plan], checkedCounts: false);
         var swap = swaps[0];
 
         var updatedIds = new HashSet<string>(StringComparer.Ordinal);
@@ -292,17 +306,17 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 
     /// <summary>
     /// The statements of <paramref name="plans"/>' writes: one version swap per commit, then one multi-row statement
-    /// per table for all of them (events apart, see <see cref="CommitWithEventsAsync"/>). Answers the commands whose
-    /// row counts tell whether every commit landed.
+    /// per table for all of them (events apart). Answers the commands whose row counts tell whether every commit
+    /// landed; with <paramref name="checkedCounts"/> those statements fail themselves on a wrong count instead.
     /// </summary>
-    private static WriteCommands AddWrites(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
+    private static WriteCommands AddWrites(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans, bool checkedCounts)
     {
-        var swaps = plans.Select(plan => AddAccountSwap(batch, plan)).ToList();
-        var update = AddUpdateTransactions(batch, plans);
+        var swaps = plans.Select(plan => AddAccountSwap(batch, plan, checkedCounts)).ToList();
+        var update = AddUpdateTransactions(batch, plans, checkedCounts);
         AddMarkSubmitted(batch, plans);
         AddInsertTransactions(batch, plans);
         AddInsertAttempts(batch, plans);
-        return new WriteCommands(swaps, update, AddInsertIdempotencyKeys(batch, plans));
+        return new WriteCommands(swaps, update, AddInsertIdempotencyKeys(batch, plans, checkedCounts));
     }
 
     /// <summary>
@@ -481,9 +495,15 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         }
     }
 
-    private static NpgsqlBatchCommand AddAccountSwap(NpgsqlBatch batch, WalletWritePlan plan)
+    private static NpgsqlBatchCommand AddAccountSwap(NpgsqlBatch batch, WalletWritePlan plan, bool checkedCount)
     {
-        var command = new NpgsqlBatchCommand(plan.ExpectedVersion == 0 ? InsertAccountSql : UpdateAccountSql);
+        var command = new NpgsqlBatchCommand((plan.ExpectedVersion == 0, checkedCount) switch
+        {
+            (true, false) => InsertAccountSql,
+            (true, true) => CheckedInsertAccountSql,
+            (false, false) => UpdateAccountSql,
+            (false, true) => CheckedUpdateAccountSql,
+        });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = plan.ChainId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = plan.Address });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = plan.NextNonce });
@@ -556,7 +576,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         batch.BatchCommands.Add(command);
     }
 
-    private static NpgsqlBatchCommand? AddUpdateTransactions(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
+    private static NpgsqlBatchCommand? AddUpdateTransactions(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans, bool checkedCount)
     {
         var rows = RowsOf(plans, static p => p.Updated);
         if (rows.Count == 0)
@@ -564,7 +584,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             return null;
         }
 
-        var command = new NpgsqlBatchCommand(UpdateTransactionsSql);
+        var command = new NpgsqlBatchCommand(checkedCount ? CheckedUpdateTransactionsSql : UpdateTransactionsSql);
         AddArray(command, rows, r => r.Plan.ChainId);
         AddArray(command, rows, r => r.Plan.Address);
         AddArray(command, rows, r => r.Row.Id);
@@ -596,7 +616,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         batch.BatchCommands.Add(command);
     }
 
-    private static NpgsqlBatchCommand? AddInsertIdempotencyKeys(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans)
+    private static NpgsqlBatchCommand? AddInsertIdempotencyKeys(NpgsqlBatch batch, IReadOnlyList<WalletWritePlan> plans, bool checkedCount)
     {
         var rows = RowsOf(plans, static p => p.IdempotencyKeys);
         if (rows.Count == 0)
@@ -604,7 +624,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             return null;
         }
 
-        var command = new NpgsqlBatchCommand(InsertIdempotencySql);
+        var command = new NpgsqlBatchCommand(checkedCount ? CheckedInsertIdempotencySql : InsertIdempotencySql);
         AddArray(command, rows, r => r.Row.ApiKeyId);
         AddArray(command, rows, r => r.Row.Key);
         AddArray(command, rows, r => r.Row.RequestHash);

@@ -107,6 +107,8 @@ public abstract partial class WalletStoreContractTests
     [InlineData("stale version")]
     [InlineData("taken key")]
     [InlineData("used nonce")]
+    [InlineData("version moved on")]
+    [InlineData("unknown update")]
     public async Task Commits_arriving_together_each_get_their_own_answer(string fault)
     {
         // Stores may write commits that arrive together as one transaction (PostgreSQL's group commit, SQLite's
@@ -132,6 +134,8 @@ public abstract partial class WalletStoreContractTests
             "stale version" => Insert(Account(1, addresses[i], 2), 0, second[i]),
             "taken key" => Write(Account(1, addresses[i], 2), 1, inserted: [second[i]], keys: [taken with { TransactionId = second[i].Id, RequestHash = "other" }]),
             "used nonce" => Insert(Account(1, addresses[i], 2), 1, Transaction(1, addresses[i], 0)),
+            "version moved on" => Insert(Account(1, addresses[i], 3), 2, second[i]),
+            "unknown update" => Write(Account(1, addresses[i], 2), 1, inserted: [second[i]], updated: [Transaction(1, addresses[i], 9).WithStatus(TransactionStatus.Submitted, T0.AddMinutes(1))]),
             _ => Write(Account(1, addresses[i], 2), 1, inserted: [second[i]], updated: [firsts[i].WithStatus(TransactionStatus.Submitted, T0.AddMinutes(1))]),
         };
 
@@ -142,7 +146,7 @@ public abstract partial class WalletStoreContractTests
             {
                 Assert.Equal(2, (await commits[i]).Version);
             }
-            else if (fault == "stale version")
+            else if (fault is "stale version" or "version moved on")
             {
                 await Assert.ThrowsAsync<InconsistentStateException>(() => commits[i]);
             }
@@ -153,7 +157,8 @@ public abstract partial class WalletStoreContractTests
             }
             else
             {
-                Assert.Equal(WalletStoreConflict.Nonce, (await Assert.ThrowsAsync<WalletStoreConflictException>(() => commits[i])).Conflict);
+                var expected = fault == "unknown update" ? WalletStoreConflict.UnknownTransaction : WalletStoreConflict.Nonce;
+                Assert.Equal(expected, (await Assert.ThrowsAsync<WalletStoreConflictException>(() => commits[i])).Conflict);
             }
         }
 

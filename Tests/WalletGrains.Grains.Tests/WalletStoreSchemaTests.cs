@@ -18,7 +18,7 @@ public sealed class WalletStoreSchemaTests(PostgresFixture postgres)
         var wallet = MigrationScript.FromAssembly(WalletSchema.ScriptAssembly, dialect);
 
         Assert.Equal([(0, "schema_migrations"), (1, "runtime")], runtime.Select(s => (s.Version, s.Name)));
-        Assert.Equal([(2, "wallet"), (3, "watches_balances"), (5, "webhooks")], wallet.Select(s => (s.Version, s.Name)));
+        Assert.Equal([(2, "wallet"), (3, "watches_balances"), (5, "webhooks"), (6, "commit_checks")], wallet.Select(s => (s.Version, s.Name)));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class WalletStoreSchemaTests(PostgresFixture postgres)
             var first = await WalletSchema.MigrateAsync(WalletStoreProvider.Sqlite, connectionString, TestContext.Current.CancellationToken);
             var second = await WalletSchema.MigrateAsync("SQLite", connectionString, TestContext.Current.CancellationToken);
 
-            Assert.Equal([1, 2, 3, 5], first.Select(s => s.Version));
+            Assert.Equal([1, 2, 3, 5, 6], first.Select(s => s.Version));
             Assert.Empty(second);
             await using var connection = new SqliteConnection(connectionString + ";Pooling=False");
             await connection.OpenAsync(TestContext.Current.CancellationToken);
@@ -56,12 +56,12 @@ public sealed class WalletStoreSchemaTests(PostgresFixture postgres)
             var first = await WalletSchema.MigrateAsync("postgres", connectionString, TestContext.Current.CancellationToken);
             var second = await WalletSchema.MigrateAsync(WalletStoreProvider.Postgres, connectionString, TestContext.Current.CancellationToken);
 
-            Assert.Equal([1, 2, 3, 5], first.Select(s => s.Version));
+            Assert.Equal([1, 2, 3, 5, 6], first.Select(s => s.Version));
             Assert.Empty(second);
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             await using var command = new NpgsqlCommand("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations", connection);
-            Assert.Equal("1,2,3,5", (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+            Assert.Equal("1,2,3,5,6", (string?)await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
         }
         finally
         {
