@@ -13,6 +13,7 @@ using WalletGrains.Testing;
 //        [--rate 2000] [--warmup 400] [--storage sqlite|postgres|both] [--postgres "<cs>"] [--max-in-flight N]
 //        [--gas-limit] [--idempotency-keys] [--no-naive] [--block-time 1] [--instant-chain] [--markdown <file>] [--dump <dir>]
 //        [--only bursts|open] [--set key=value] [--no-settle] [--httpclient] [--client-process] [--checkpoint-at-start]
+//        [--prime-measured]
 // See README.md for what each scenario measures.
 if (args is [LoadAgentProcess.Flag])
 {
@@ -151,7 +152,8 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
     await dropDatabase(warmDatabase);
 
     report.Fact($"{storage} warm-up: {rounds} round(s) of {options.WarmUp:N0} burst sends + {options.Rate / 2:N0} open-loop sends in {warmClock.Elapsed.TotalSeconds:0.0} s, until a round compiled fewer than 50 methods, on a silo stopped before the measured ones; "
-        + $"each scenario then runs on a silo and database of its own, primed with {PrimeSends} sends that are mined before it starts");
+        + $"each scenario then runs on a silo and database of its own, primed with {PrimeSends} sends that are mined before it starts, "
+        + (options.PrimeMeasured ? "from the warm-up accounts and the measured ones (--prime-measured: the run measures accounts in service)" : "from the warm-up accounts (the measured accounts start cold: activation and first nonce read in the run)"));
 
     if (options.Bursts)
     {
@@ -185,10 +187,18 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
                 report.Fact($"{storage}, {scenario}: {await checkpoint.CheckpointAsync("before the priming sends")}");
             }
 
-            await load.BurstAsync(Requests(warmUp, PrimeSends, "prime"), options.Concurrency);
+            IReadOnlyList<Address> primed = options.PrimeMeasured ? [.. warmUp, .. measured] : warmUp;
+            await load.BurstAsync(Requests(primed, PrimeSends, "prime"), options.Concurrency);
             if (!options.InstantChain)
             {
-                await service.WaitUntilSettledAsync(anvil.ChainId, warmUp, settleDeadline);
+                await service.WaitUntilSettledAsync(anvil.ChainId, primed, settleDeadline);
+            }
+
+            // Nonces the measured accounts used before the run (the priming sends with --prime-measured).
+            var baseline = new List<ulong>();
+            foreach (var account in measured)
+            {
+                baseline.Add(options.InstantChain ? 0 : await rpc.GetTransactionCountAsync(account, BlockParameter.Latest));
             }
 
             if (checkpoint is not null && options.CheckpointAtStart)
@@ -207,7 +217,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
             GC.WaitForPendingFinalizers();
 
-            await MeasureAsync(service, storage, postgresPort, scenario, measured, _ => drive(load, prepared));
+            await MeasureAsync(service, storage, postgresPort, scenario, measured, baseline, _ => drive(load, prepared));
         }
 
         await dropDatabase(database);
@@ -222,7 +232,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
             options.IdempotencyKeys ? $"bench-{storage}-{scenario}-{Guid.NewGuid():N}-" : null);
 }
 
-async Task MeasureAsync(WalletService service, string storage, int? postgresPort, string scenario, IReadOnlyList<Address> accounts, Func<IReadOnlyList<Address>, Task<LoadRun>> drive)
+async Task MeasureAsync(WalletService service, string storage, int? postgresPort, string scenario, IReadOnlyList<Address> accounts, IReadOnlyList<ulong> baseline, Func<IReadOnlyList<Address>, Task<LoadRun>> drive)
 {
     service.Probes.Reset();
     var grainBefore = service.AccountGrainSnapshot();
@@ -238,7 +248,7 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
     if (!options.InstantChain && !options.NoSettle)
     {
         var settled = await service.WaitUntilSettledAsync(anvil.ChainId, accounts, settleDeadline);
-        onChain = $"{await CheckOnChainAsync(accounts, run)} (settled {settled.TotalSeconds:0.0} s later)";
+        onChain = $"{await CheckOnChainAsync(accounts, baseline, run)} (settled {settled.TotalSeconds:0.0} s later)";
     }
 
     report.Add(ResultRow.From(options.InstantChain ? scenario + " [instant chain]" : scenario, storage, run, busy, onChain));
@@ -280,19 +290,20 @@ string GrainLine(WalletGrains.Runtime.GrainTypeSnapshot? before, WalletGrains.Ru
     return $"account grain calls (send batches + polls + views) during the run: {calls:N0}, mean send-to-answer {meanMs:0.0} ms (silo introspection; p99 since start {after.P99Latency.TotalMilliseconds:0} ms)";
 }
 
-async Task<string> CheckOnChainAsync(IReadOnlyList<Address> accounts, LoadRun run)
+async Task<string> CheckOnChainAsync(IReadOnlyList<Address> accounts, IReadOnlyList<ulong> baseline, LoadRun run)
 {
-    // Every accepted send must own one nonce, contiguous from 0: the confirmed count equals the accepted count per account.
+    // Every accepted send must own one nonce, contiguous from the account's nonce before the run: the confirmed count
+    // grew by the accepted count per account.
     var wrong = new List<string>();
     long included = 0;
     for (var a = 0; a < accounts.Count; a++)
     {
         var accepted = Enumerable.Range(0, run.Outcomes.Length).Count(i => i % accounts.Count == a && run.Outcomes[i] == LoadRun.Accepted);
-        var count = await rpc.GetTransactionCountAsync(accounts[a], BlockParameter.Latest);
+        var count = await rpc.GetTransactionCountAsync(accounts[a], BlockParameter.Latest) - baseline[a];
         included += (long)count;
         if (count != (ulong)accepted)
         {
-            wrong.Add($"{accounts[a]}: {accepted} accepted, {count} on chain");
+            wrong.Add($"{accounts[a]}: {accepted} accepted, {count} on chain after the run");
         }
     }
 
