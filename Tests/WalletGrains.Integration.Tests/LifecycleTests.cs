@@ -282,6 +282,10 @@ public abstract class LifecycleTests
             new Dictionary<string, string?> { ["Confirmations"] = "3" });
         var id = await h.SendOkAsync(LifecycleHarness.Transfer(h.Accounts[0], h.Accounts[1]));
 
+        // The 202 comes once the send is durable; its broadcast follows. On a busy host it reached the node only after
+        // the block below was mined, and the test then waited for a mining that never came.
+        await WaitUntilAsync(async () => await h.NonceAsync(h.Accounts[0], "pending") == 1, "the send reached the node's pool");
+
         // The block that includes it is reorganised away: revert the chain to before that block.
         var snapshot = (string)(await h.Anvil.RequestAsync("evm_snapshot"))!;
         await h.MineAsync();
