@@ -9,6 +9,12 @@ public sealed class StorageOptions
     public string Provider { get; set; } = "sqlite";
 
     public string ConnectionString { get; set; } = "Data Source=data/wallet.db";
+
+    /// <summary>
+    /// PostgreSQL only: how long a small group of account commits may wait for more while they arrive densely
+    /// (default 2 ms; 00:00:00 never waits). Sparse commits never wait.
+    /// </summary>
+    public TimeSpan? CommitGatherWindow { get; set; }
 }
 
 /// <summary><c>Wallet:DevChain:*</c>: the local anvil of development mode.</summary>

@@ -48,11 +48,17 @@ public static partial class WalletHost
                         throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
                             [$"Wallet:Storage:Provider '{storage.Provider}' is not 'sqlite' or 'postgres'."]);
                 }
+
+                if (storage.CommitGatherWindow < TimeSpan.Zero || storage.CommitGatherWindow > TimeSpan.FromSeconds(1))
+                {
+                    throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions),
+                        [$"Wallet:Storage:CommitGatherWindow '{storage.CommitGatherWindow}' must be between 00:00:00 and 00:00:01."]);
+                }
             });
 
             builder.Services.AddSingleton<IWalletStore>(_ => storage.Provider.Equals("sqlite", StringComparison.OrdinalIgnoreCase)
                 ? new SqliteWalletStore(storage.ConnectionString)
-                : new PostgresWalletStore(storage.ConnectionString));
+                : new PostgresWalletStore(storage.ConnectionString, gatherWindow: storage.CommitGatherWindow));
             builder.Services.AddWalletDelivery(builder.Configuration, storage.Provider, storage.ConnectionString);
             builder.Services.AddWalletChains(builder.Configuration);
             builder.Services.AddWalletKeyStore(builder.Configuration);
