@@ -33,6 +33,9 @@ internal sealed class GroupCommitQueue<TWork, TResult> : IAsyncDisposable
     private readonly int _maxGroup;
     private readonly GroupGathering _gathering;
     private readonly TimeProvider _time;
+
+    /// <summary>The gathering window in the clock's timestamp ticks.</summary>
+    private readonly double _windowTicks;
     private readonly Task[] _lanes;
 
     public GroupCommitQueue(Func<IReadOnlyList<Entry>, Task> commit, int lanes, int maxGroup, GroupGathering gathering = default, TimeProvider? time = null)
@@ -45,6 +48,7 @@ internal sealed class GroupCommitQueue<TWork, TResult> : IAsyncDisposable
         _maxGroup = maxGroup;
         _gathering = gathering;
         _time = time ?? TimeProvider.System;
+        _windowTicks = gathering.Window.TotalSeconds * _time.TimestampFrequency;
         _lanes = [.. Enumerable.Range(0, lanes).Select(_ => Task.Run(RunLaneAsync))];
     }
 
@@ -70,7 +74,7 @@ internal sealed class GroupCommitQueue<TWork, TResult> : IAsyncDisposable
     private async Task RunLaneAsync()
     {
         var group = new List<Entry>(_maxGroup);
-        var arrivals = new ArrivalGaps(_gathering.Window.TotalSeconds * _time.TimestampFrequency * 4);
+        var arrivals = new ArrivalGaps(_windowTicks * 4);
         while (await _queue.Reader.WaitToReadAsync())
         {
             Take(group, arrivals);
@@ -122,7 +126,7 @@ internal sealed class GroupCommitQueue<TWork, TResult> : IAsyncDisposable
         _gathering.Enabled
         && count < _gathering.Target
         && count < _maxGroup
-        && arrivals.MeanGap * (_gathering.Target - count) <= _gathering.Window.TotalSeconds * _time.TimestampFrequency;
+        && arrivals.MeanGap * (_gathering.Target - count) <= _windowTicks;
 
     /// <summary>Takes what arrives until the group reaches the target, the window ends or the queue is completed.</summary>
     private async Task GatherAsync(List<Entry> group, ArrivalGaps arrivals)

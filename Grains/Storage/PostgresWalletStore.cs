@@ -131,7 +131,6 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     public PostgresWalletStore(NpgsqlDataSource dataSource, int commitLanes = DefaultCommitLanes, TimeSpan? gatherWindow = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentOutOfRangeException.ThrowIfLessThan(gatherWindow ?? TimeSpan.Zero, TimeSpan.Zero);
         _dataSource = dataSource;
         _commits = new GroupCommitQueue<WalletWritePlan, AccountRecord>(
             CommitGroupAsync, commitLanes, MaxGroup, new GroupGathering(gatherWindow ?? DefaultGatherWindow, GatherTarget));

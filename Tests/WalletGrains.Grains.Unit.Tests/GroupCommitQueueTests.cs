@@ -21,11 +21,7 @@ public sealed class GroupCommitQueueTests
     public async Task A_small_group_waits_for_more_while_commits_arrive_densely()
     {
         await using var queue = NewQueue();
-        await queue.EnqueueAsync(1, Ct).WaitAsync(Deadline, Ct);
-
-        _time.Advance(TimeSpan.FromMilliseconds(0.1));
-        var second = queue.EnqueueAsync(2, Ct);
-        await WaitUntilAsync(() => queue.Waiting == 0);
+        var second = await SecondCommitTakenAsync(queue);
 
         // The lane holds the second commit: the mean gap (0.1 ms) says two more come well within the window.
         _time.Advance(TimeSpan.FromMilliseconds(0.1));
@@ -55,11 +51,8 @@ public sealed class GroupCommitQueueTests
     public async Task A_group_that_finds_no_company_goes_when_the_window_ends()
     {
         await using var queue = NewQueue();
-        await queue.EnqueueAsync(1, Ct).WaitAsync(Deadline, Ct);
-        _time.Advance(TimeSpan.FromMilliseconds(0.1));
+        var second = await SecondCommitTakenAsync(queue);
         var arrived = _time.GetTimestamp();
-        var second = queue.EnqueueAsync(2, Ct);
-        await WaitUntilAsync(() => queue.Waiting == 0);
 
         var deadline = DateTime.UtcNow + Deadline;
         while (!second.IsCompleted && DateTime.UtcNow < deadline)
@@ -88,15 +81,22 @@ public sealed class GroupCommitQueueTests
     public async Task Disposing_commits_a_gathering_group_at_once()
     {
         var queue = NewQueue();
-        await queue.EnqueueAsync(1, Ct).WaitAsync(Deadline, Ct);
-        _time.Advance(TimeSpan.FromMilliseconds(0.1));
-        var second = queue.EnqueueAsync(2, Ct);
-        await WaitUntilAsync(() => queue.Waiting == 0);
+        var second = await SecondCommitTakenAsync(queue);
 
         await queue.DisposeAsync().AsTask().WaitAsync(Deadline, Ct);
 
         Assert.Equal(2, await second.WaitAsync(Deadline, Ct));
         Assert.Equal([[1], [2]], _groups.Select(g => g.Items));
+    }
+
+    /// <summary>Commits 1 alone, then queues 2 a tenth of a millisecond later and waits until a lane has taken it.</summary>
+    private async Task<Task<int>> SecondCommitTakenAsync(GroupCommitQueue<int, int> queue)
+    {
+        await queue.EnqueueAsync(1, Ct).WaitAsync(Deadline, Ct);
+        _time.Advance(TimeSpan.FromMilliseconds(0.1));
+        var second = queue.EnqueueAsync(2, Ct);
+        await WaitUntilAsync(() => queue.Waiting == 0);
+        return second;
     }
 
     private GroupCommitQueue<int, int> NewQueue(GroupGathering? gathering = null) => new(
