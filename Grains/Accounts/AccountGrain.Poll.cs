@@ -537,7 +537,7 @@ public sealed partial class AccountGrain
 
         var tx = BuildTransaction(command, nonce, 21_000, fees);
         var signed = await SignAsync(tx, ct);
-        if (_account.PausedReason is not null || (_live.QueuedCount > 0 && _live.Queued.First().Nonce < nonce))
+        if (_account.PausedReason is not null || _live.LowestQueuedNonce < nonce)
         {
             status = TransactionStatus.Queued;
         }

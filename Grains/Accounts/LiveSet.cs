@@ -6,7 +6,9 @@ namespace WalletGrains.Grains.Accounts;
 /// An account's live transactions, indexed for the questions its turns ask: by id, by attempt hash,
 /// the queue and the sent ones in nonce order, and running totals (cost reserved, queued, in flight,
 /// fee bumps). A busy account holds thousands of queued transactions, so no turn may walk all of
-/// them: every change costs O(log n) and every total is read in O(1).
+/// them: every change costs O(log n) and every total is read in O(1). The queued ones are held in
+/// their compact form (<see cref="QueuedTransaction"/>) and rebuilt when a turn asks for them, so a
+/// long queue costs the garbage collector less each time it copies the survivors.
 /// </summary>
 /// <remarks>
 /// A transaction that turns terminal stays (with the sent ones) until <see cref="RemoveTerminal"/>
@@ -26,19 +28,32 @@ internal sealed class LiveSet
         return byAge != 0 ? byAge : string.CompareOrdinal(a.Id, b.Id);
     });
 
+    private static readonly IComparer<QueuedTransaction> QueuedByNonce = Comparer<QueuedTransaction>.Create(static (a, b) =>
+    {
+        var byNonce = a.Nonce.CompareTo(b.Nonce);
+        return byNonce != 0 ? byNonce : string.CompareOrdinal(a.Id, b.Id);
+    });
+
+    /// <summary>The live transactions that are not queued.</summary>
     private readonly Dictionary<string, WalletTransaction> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>The queued ones, in their compact form (<see cref="QueuedTransaction"/>).</summary>
+    private readonly Dictionary<string, QueuedTransaction> _queuedById = new(StringComparer.Ordinal);
     private readonly Dictionary<Bytes32, string> _byAttempt = [];
-    private readonly SortedSet<WalletTransaction> _queued = new(ByNonce);
+    private readonly SortedSet<QueuedTransaction> _queued = new(QueuedByNonce);
     private readonly SortedSet<WalletTransaction> _sent = new(ByNonce);
     private readonly SortedSet<WalletTransaction> _inFlightByAge = new(ByAge);
     private readonly List<string> _terminal = [];
     private UInt256 _reservedCost;
     private int _bumps;
 
-    public int Count => _byId.Count;
+    public int Count => _byId.Count + _queuedById.Count;
 
-    /// <summary>Queued transactions, lowest nonce first.</summary>
-    public IReadOnlyCollection<WalletTransaction> Queued => _queued;
+    /// <summary>Queued transactions, lowest nonce first, each rebuilt as it is enumerated (take only what is needed).</summary>
+    public IEnumerable<WalletTransaction> Queued => _queued.Select(static q => q.ToTransaction());
+
+    /// <summary>The lowest queued nonce, if any transaction is queued.</summary>
+    public ulong? LowestQueuedNonce => _queued.Count == 0 ? null : _queued.Min!.Nonce;
 
     /// <summary>Submitted and mined transactions (and ones finished in this turn), lowest nonce first.</summary>
     public IReadOnlyCollection<WalletTransaction> Sent => _sent;
@@ -61,7 +76,7 @@ internal sealed class LiveSet
     {
         get
         {
-            WalletTransaction? lowest = _queued.Count == 0 ? null : _queued.Min;
+            var lowest = _queued.Count == 0 ? null : _queued.Min;
             foreach (var t in _sent)
             {
                 if (lowest is not null && t.Nonce >= lowest.Nonce)
@@ -75,22 +90,37 @@ internal sealed class LiveSet
                 }
             }
 
-            return lowest;
+            return lowest?.ToTransaction();
         }
     }
 
-    public bool TryGet(string id, out WalletTransaction transaction) => _byId.TryGetValue(id, out transaction!);
+    /// <summary>The live transaction with this id (a queued one rebuilt: a new instance each time).</summary>
+    public bool TryGet(string id, out WalletTransaction transaction)
+    {
+        if (_byId.TryGetValue(id, out transaction!))
+        {
+            return true;
+        }
+
+        if (_queuedById.TryGetValue(id, out var queued))
+        {
+            transaction = queued.ToTransaction();
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>The transaction one of whose attempts has this hash.</summary>
     public bool TryGetByAttempt(Bytes32 hash, out WalletTransaction transaction)
     {
         transaction = null!;
-        return _byAttempt.TryGetValue(hash, out var id) && _byId.TryGetValue(id, out transaction!);
+        return _byAttempt.TryGetValue(hash, out var id) && TryGet(id, out transaction);
     }
 
     public void Add(WalletTransaction transaction)
     {
-        if (!_byId.TryAdd(transaction.Id, transaction))
+        if (_byId.ContainsKey(transaction.Id) || _queuedById.ContainsKey(transaction.Id))
         {
             throw new InvalidOperationException($"Transaction '{transaction.Id}' is live already.");
         }
@@ -109,13 +139,19 @@ internal sealed class LiveSet
     /// <summary>Puts a newer version of a live transaction in place of the old one; unknown ids are ignored.</summary>
     public void Replace(WalletTransaction transaction)
     {
-        if (!_byId.TryGetValue(transaction.Id, out var old))
+        if (_byId.TryGetValue(transaction.Id, out var old))
+        {
+            Unindex(old);
+        }
+        else if (_queuedById.TryGetValue(transaction.Id, out var queued))
+        {
+            Unindex(queued);
+        }
+        else
         {
             return;
         }
 
-        Unindex(old);
-        _byId[transaction.Id] = transaction;
         Index(transaction);
     }
 
@@ -124,7 +160,7 @@ internal sealed class LiveSet
     {
         foreach (var id in _terminal)
         {
-            if (_byId.Remove(id, out var t))
+            if (_byId.TryGetValue(id, out var t))
             {
                 Unindex(t);
                 foreach (var a in t.Attempts)
@@ -157,10 +193,13 @@ internal sealed class LiveSet
 
         if (t.Status == TransactionStatus.Queued)
         {
-            _queued.Add(t);
+            var queued = QueuedTransaction.From(t);
+            _queuedById.Add(t.Id, queued);
+            _queued.Add(queued);
         }
         else
         {
+            _byId.Add(t.Id, t);
             _sent.Add(t);
         }
 
@@ -183,10 +222,16 @@ internal sealed class LiveSet
         }
 
         _inFlightByAge.Remove(t);
-        if (!_queued.Remove(t))
-        {
-            _sent.Remove(t);
-        }
+        _sent.Remove(t);
+        _byId.Remove(t.Id);
+    }
+
+    private void Unindex(QueuedTransaction q)
+    {
+        _bumps -= q.Bumps;
+        _reservedCost -= q.MaxCost;
+        _queued.Remove(q);
+        _queuedById.Remove(q.Id);
     }
 
     /// <summary>The most a transaction can take from the balance: value + gasLimit × fee ceiling of its newest attempt.</summary>
