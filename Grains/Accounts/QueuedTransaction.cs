@@ -8,8 +8,8 @@ namespace WalletGrains.Grains.Accounts;
 /// and each one lives through several collections, so the form is small: a transaction as the send path makes it
 /// (one original attempt, signed at creation, never changed since) keeps its signed bytes and the few fields those
 /// bytes do not carry, and is rebuilt from them when a turn asks for it. The full record took about 1.4 KB in
-/// fifteen objects; this takes about a third in three. Anything else (a queued transaction with a history of its
-/// own, caps in an unusual form) is kept as it is.
+/// about nine objects; this takes about a third in three. Anything else (a queued transaction with a history of its
+/// own, a bump, bytes of another transaction type) is kept as it is.
 /// </summary>
 /// <remarks>
 /// The compact form is taken only when the record is exactly what creation and its bytes give (checked against the
