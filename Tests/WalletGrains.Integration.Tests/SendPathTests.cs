@@ -163,6 +163,97 @@ public abstract class SendPathTests<TFixture>(TFixture fixture) where TFixture :
     }
 
     [Fact]
+    public async Task Queued_transactions_are_sent_exactly_as_they_were_accepted()
+    {
+        // The account holds queued transactions in a compact form and rebuilds them when their turn comes; what
+        // it then sends and reports must be what it accepted. 264 sends fill the 64 slots and leave a queue that
+        // takes blocks to drain, so the sends after them wait as queued.
+        var from = fixture.TakeAccounts(1)[0];
+        var to = Address.FromPrivateKey(WalletGrains.Ethereum.Keys.PrivateKeyGenerator.Generate());
+        var fillers = await Task.WhenAll(Enumerable.Range(0, 264).Select(_ => Node.SendAsync(Transfer(from, to, "1"), ct: Ct)));
+        Assert.All(fillers, r => Assert.True(r.Status == 202, r.Body?.ToJsonString()));
+
+        JsonObject[] extras =
+        [
+            new() { ["value"] = "0x2386f26fc10000", ["data"] = "0xdeadbeef", ["gasLimit"] = 60_000 },
+            new() { ["value"] = "0", ["maxFeePerGas"] = "100000000000", ["maxPriorityFeePerGas"] = "1000000" },
+            new() { ["data"] = "0x" + new string('a', 200), ["gasLimit"] = "100000" },
+        ];
+        var accepted = new List<JsonNode>();
+        for (var i = 0; i < extras.Length; i++)
+        {
+            var (status, body) = await Node.SendAsync(Transfer(from, to, extra: extras[i]), i == 0 ? "queued-" + Guid.NewGuid().ToString("N") : null, Ct);
+            Assert.True(status == 202, body?.ToJsonString());
+            Assert.Equal("queued", (string)body!["status"]!);
+            accepted.Add(body);
+        }
+
+        var ids = accepted.Select(a => (string)a["id"]!).ToList();
+        var done = await Node.WaitForStatusAsync(ids, TimeSpan.FromSeconds(120), Terminal);
+        var submitted = await SubmittedEventsAsync(ids);
+        for (var i = 0; i < done.Count; i++)
+        {
+            // The transaction.submitted event carries the record the account rebuilt at promotion: the accepted
+            // resource, moved on to submitted.
+            var atPromotion = submitted[ids[i]].AsObject();
+            Assert.Equal("submitted", (string)atPromotion["status"]!);
+            Assert.NotNull((string?)atPromotion["attempts"]![0]!["submittedAt"]);
+            Assert.True(JsonNode.DeepEquals(Unchanging(accepted[i]), Unchanging(atPromotion)), $"{accepted[i].ToJsonString()}\n{atPromotion.ToJsonString()}");
+            Assert.True(JsonNode.DeepEquals(Unchanging(accepted[i]), Unchanging(done[i])), $"{accepted[i].ToJsonString()}\n{done[i].ToJsonString()}");
+
+            // And the bytes on chain are the ones signed at acceptance.
+            Assert.Equal("confirmed", (string)done[i]["status"]!);
+            var onChain = await OnChainAsync((string)done[i]["hash"]!);
+            Assert.Equal((string)accepted[i]["hash"]!, onChain.HashHex);
+            Assert.Equal(from, onChain.From);
+            Assert.Equal((ulong)accepted[i]["nonce"]!, onChain.Transaction.Nonce);
+            Assert.Equal((string?)extras[i]["data"] ?? "0x", HexConvert.ToHex(onChain.Transaction.Data.Span));
+        }
+
+        // The resource without what moves on as the transaction is sent and mined.
+        static JsonObject Unchanging(JsonNode resource)
+        {
+            var copy = resource.DeepClone().AsObject();
+            foreach (var moving in (string[])["status", "hash", "updatedAt", "history", "receipt"])
+            {
+                copy.Remove(moving);
+            }
+
+            foreach (var attempt in copy["attempts"]!.AsArray())
+            {
+                attempt!.AsObject().Remove("submittedAt");
+            }
+
+            return copy;
+        }
+    }
+
+    /// <summary>The transaction.submitted events' resources for these ids, read from the event log.</summary>
+    private async Task<Dictionary<string, JsonNode>> SubmittedEventsAsync(List<string> ids)
+    {
+        var found = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        var after = 0L;
+        while (found.Count < ids.Count)
+        {
+            var page = await Node.GetJsonAsync($"v1/events?after={after}&limit=1000&types=transaction.submitted", Ct);
+            foreach (var item in page["items"]!.AsArray())
+            {
+                var data = item!["data"]!;
+                if (ids.Contains((string)data["id"]!))
+                {
+                    found[(string)data["id"]!] = data;
+                }
+            }
+
+            var next = (long)page["next"]!;
+            Assert.True(next > after || found.Count == ids.Count, $"the event log has no transaction.submitted for {string.Join(", ", ids.Except(found.Keys))}");
+            after = next;
+        }
+
+        return found;
+    }
+
+    [Fact]
     public async Task Two_thousand_concurrent_sends_across_ten_accounts_keep_each_account_contiguous()
     {
         var accounts = fixture.TakeAccounts(10);
