@@ -16,11 +16,8 @@ namespace WalletGrains.Grains.Accounts;
 /// </remarks>
 internal sealed class LiveSet
 {
-    private static readonly IComparer<WalletTransaction> ByNonce = Comparer<WalletTransaction>.Create(static (a, b) =>
-    {
-        var byNonce = a.Nonce.CompareTo(b.Nonce);
-        return byNonce != 0 ? byNonce : string.CompareOrdinal(a.Id, b.Id);
-    });
+    private static readonly IComparer<WalletTransaction> ByNonce =
+        Comparer<WalletTransaction>.Create(static (a, b) => CompareByNonce(a.Nonce, a.Id, b.Nonce, b.Id));
 
     private static readonly IComparer<WalletTransaction> ByAge = Comparer<WalletTransaction>.Create(static (a, b) =>
     {
@@ -28,11 +25,8 @@ internal sealed class LiveSet
         return byAge != 0 ? byAge : string.CompareOrdinal(a.Id, b.Id);
     });
 
-    private static readonly IComparer<QueuedTransaction> QueuedByNonce = Comparer<QueuedTransaction>.Create(static (a, b) =>
-    {
-        var byNonce = a.Nonce.CompareTo(b.Nonce);
-        return byNonce != 0 ? byNonce : string.CompareOrdinal(a.Id, b.Id);
-    });
+    private static readonly IComparer<QueuedTransaction> QueuedByNonce =
+        Comparer<QueuedTransaction>.Create(static (a, b) => CompareByNonce(a.Nonce, a.Id, b.Nonce, b.Id));
 
     /// <summary>The live transactions that are not queued.</summary>
     private readonly Dictionary<string, WalletTransaction> _byId = new(StringComparer.Ordinal);
@@ -181,7 +175,16 @@ internal sealed class LiveSet
             _bumps += a.Kind == TransactionAttempt.Bump ? 1 : 0;
         }
 
-        if (t.Status is TransactionStatus.Queued or TransactionStatus.Submitted)
+        if (t.Status == TransactionStatus.Queued)
+        {
+            var queued = QueuedTransaction.From(t);
+            _reservedCost += queued.MaxCost;
+            _queuedById.Add(t.Id, queued);
+            _queued.Add(queued);
+            return;
+        }
+
+        if (t.Status == TransactionStatus.Submitted)
         {
             _reservedCost += MaxCost(t);
         }
@@ -191,18 +194,8 @@ internal sealed class LiveSet
             _inFlightByAge.Add(t);
         }
 
-        if (t.Status == TransactionStatus.Queued)
-        {
-            var queued = QueuedTransaction.From(t);
-            _queuedById.Add(t.Id, queued);
-            _queued.Add(queued);
-        }
-        else
-        {
-            _byId.Add(t.Id, t);
-            _sent.Add(t);
-        }
-
+        _byId.Add(t.Id, t);
+        _sent.Add(t);
         if (t.IsTerminal)
         {
             _terminal.Add(t.Id);
@@ -216,7 +209,7 @@ internal sealed class LiveSet
             _bumps -= a.Kind == TransactionAttempt.Bump ? 1 : 0;
         }
 
-        if (t.Status is TransactionStatus.Queued or TransactionStatus.Submitted)
+        if (t.Status == TransactionStatus.Submitted)
         {
             _reservedCost -= MaxCost(t);
         }
@@ -232,6 +225,13 @@ internal sealed class LiveSet
         _reservedCost -= q.MaxCost;
         _queued.Remove(q);
         _queuedById.Remove(q.Id);
+    }
+
+    /// <summary>Nonce order, ties (a filler beside the transaction whose nonce it took) by id.</summary>
+    private static int CompareByNonce(ulong nonceA, string idA, ulong nonceB, string idB)
+    {
+        var byNonce = nonceA.CompareTo(nonceB);
+        return byNonce != 0 ? byNonce : string.CompareOrdinal(idA, idB);
     }
 
     /// <summary>The most a transaction can take from the balance: value + gasLimit × fee ceiling of its newest attempt.</summary>

@@ -68,12 +68,7 @@ internal sealed class QueuedTransaction
     /// <summary>The compact form when it rebuilds <paramref name="transaction"/> exactly, else the record itself.</summary>
     public static QueuedTransaction From(WalletTransaction transaction)
     {
-        if (TryCompact(transaction) is { } compact)
-        {
-            return compact;
-        }
-
-        return new QueuedTransaction(transaction);
+        return TryCompact(transaction) ?? new QueuedTransaction(transaction);
     }
 
     /// <summary>The record: the one kept, or one rebuilt from the compact form (a new instance each time).</summary>
@@ -140,16 +135,18 @@ internal sealed class QueuedTransaction
     /// <summary>The record from the compact form (whose bytes decoded when it was made).</summary>
     private WalletTransaction Rebuild()
     {
-        var decoded = TransactionEncoding.TryDecodeSigned(_raw, out var transaction, out _, out _) && Fees(transaction) is not null
-            ? transaction
-            : throw new InvalidOperationException($"The queued transaction '{Id}' no longer decodes from its bytes.");
-        var fees = Fees(decoded)!.Value;
+        if (!TransactionEncoding.TryDecodeSigned(_raw, out var decoded, out _, out _) || Fees(decoded) is not { } fees)
+        {
+            throw new InvalidOperationException($"The queued transaction '{Id}' no longer decodes from its bytes.");
+        }
 
+        Span<byte> requestHashBytes = stackalloc byte[Bytes32.Length];
+        _requestHash.CopyTo(requestHashBytes);
         var requestHash = _extras switch
         {
             { NoRequestHash: true } => null,
             { OddRequestHash: { } odd } => odd,
-            _ => Convert.ToHexStringLower(_requestHash.ToArray()),
+            _ => Convert.ToHexStringLower(requestHashBytes),
         };
         var attempt = new TransactionAttempt(0, TransactionAttempt.Original, _hash, _raw, fees.MaxFee, fees.MaxPriorityFee, fees.GasPrice, CreatedAt, null);
         return new WalletTransaction(
