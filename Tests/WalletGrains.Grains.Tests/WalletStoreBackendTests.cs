@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;
 using WalletGrains.Testing;
@@ -46,6 +47,45 @@ public sealed class WalletStoreSqliteTests : WalletStoreContractTests
 public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletStoreContractTests
 {
     private string? _connectionString;
+
+    [Fact]
+    public async Task Pooled_connections_keep_nothing_of_the_commits_they_wrote()
+    {
+        // A pooled connection keeps the reader it last ran; the store must not let that reader keep the rows it wrote.
+        var written = new List<WeakReference>();
+        for (var i = 0; i < 4; i++)
+        {
+            written.AddRange(await CommitAndForgetAsync(i));
+        }
+
+        // Collected once no frame holds them: the last commit's continuation may still be unwinding on another thread.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        do
+        {
+            await Task.Yield();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+        while (written.Any(w => w.IsAlive) && DateTime.UtcNow < deadline);
+
+        Assert.All(written, w => Assert.False(w.IsAlive, "a value the store wrote is still reachable after its commit"));
+    }
+
+    /// <summary>Commits a transaction with an event; answers weak references to the id and the event's data, which the rows written carry.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private async Task<WeakReference[]> CommitAndForgetAsync(int i)
+    {
+        var from = WalletStoreTestData.NewAddress();
+        var tx = WalletStoreTestData.Transaction(1, from, 0, id: $"tx_forgotten_{i}_{Guid.NewGuid():N}");
+        var data = $"{{\"id\":\"{tx.Id}\"}}";
+        var write = WalletStoreTestData.Insert(WalletStoreTestData.Account(1, from, 1), 0, tx) with
+        {
+            NewEvents = [new NewWalletEvent(WalletEventTypes.TransactionSubmitted, WalletStoreTestData.T0, 1, false, data)],
+        };
+        await Store.CommitAsync(write, TestContext.Current.CancellationToken);
+        return [new WeakReference(tx.Id), new WeakReference(data)];
+    }
 
     protected override async Task<IWalletStore> OpenAsync()
     {
