@@ -37,9 +37,7 @@ public static class DashboardApi
         services.AddSingleton<DashboardSnapshotService>();
         services.AddHostedService(sp => sp.GetRequiredService<DashboardSnapshotService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, DashboardAccessHandler>());
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-            .AddRequirements(new DashboardAccessRequirement()));
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddRequirements(new DashboardAccessRequirement()));
         return services;
     }
 

@@ -43,10 +43,12 @@ public static class WalletApiExtensions
         services.AddHostedService<BootstrapAdminKeyAnnouncer>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // The policies name no scheme: the API key scheme is the default, so they judge what the authentication
+        // middleware found. Naming it ran the handler a second time per request, with a copy of its ticket and claims.
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicies.Read, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(ApiRoles.Reader, ApiRoles.Sender, ApiRoles.Admin))
-            .AddPolicy(ApiPolicies.Send, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(ApiRoles.Sender, ApiRoles.Admin))
-            .AddPolicy(ApiPolicies.Admin, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(ApiRoles.Admin));
+            .AddPolicy(ApiPolicies.Read, p => p.RequireRole(ApiRoles.Reader, ApiRoles.Sender, ApiRoles.Admin))
+            .AddPolicy(ApiPolicies.Send, p => p.RequireRole(ApiRoles.Sender, ApiRoles.Admin))
+            .AddPolicy(ApiPolicies.Admin, p => p.RequireRole(ApiRoles.Admin));
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemWriter.Customize);
         services.AddExceptionHandler<WalletExceptionHandler>();

@@ -32,9 +32,11 @@ internal static class WalletRateLimiting
             AutoReplenishment = true,
         };
 
+        // Made once: a lambda capturing the options, written inside the per-request partitioner, is a new delegate per request.
+        Func<string, TokenBucketRateLimiterOptions> perKey = _ => bucket;
         limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             context.Features.Get<ApiCaller>() is { } caller
-                ? RateLimitPartition.GetTokenBucketLimiter(caller.KeyId, _ => bucket)
+                ? RateLimitPartition.GetTokenBucketLimiter(caller.KeyId, perKey)
                 : RateLimitPartition.GetNoLimiter(""));
         limiter.OnRejected = OnPerKeyRejectedAsync;
         limiter.AddPolicy<string, SendConcurrencyPolicy>(SendsPolicy);
