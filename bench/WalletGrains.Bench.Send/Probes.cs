@@ -49,9 +49,12 @@ internal sealed class Probes
 /// <summary>Durations of one named step.</summary>
 internal sealed class Probe
 {
+    /// <summary>Room for a scenario's records from the start: lists that grow during a run copy their arrays, and the copies were the run's own garbage.</summary>
+    private const int Capacity = 1 << 14;
+
     private readonly Lock _lock = new();
-    private List<double> _milliseconds = [];
-    private List<(long Start, double Ms, long Items)> _steps = [];
+    private readonly List<double> _milliseconds = new(Capacity);
+    private readonly List<(long Start, double Ms, long Items)> _steps = new(Capacity);
     private long _items;
 
     public void Record(TimeSpan elapsed, long items = 1) => Record(Stopwatch.GetTimestamp() - elapsed.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond, elapsed, items);
@@ -78,8 +81,8 @@ internal sealed class Probe
     {
         lock (_lock)
         {
-            _milliseconds = [];
-            _steps = [];
+            _milliseconds.Clear();
+            _steps.Clear();
             _items = 0;
         }
     }

@@ -101,16 +101,19 @@ internal sealed class RawHttpLoad : IAsyncDisposable
         public async Task<(int Status, byte[] Body)> ExchangeAsync(byte[] request)
         {
             await _socket.SendAsync(request, SocketFlags.None);
-            var headerEnd = await FillUntilAsync(() => IndexOf("\r\n\r\n"u8));
-            var head = Encoding.ASCII.GetString(_buffer, _start, headerEnd - _start);
+            var headerEnd = await FillUntilAsync(HeaderEnd);
+            var head = _buffer.AsSpan(_start, headerEnd - _start);
+            var status = int.Parse(head.Slice(9, 3), CultureInfo.InvariantCulture);
+            var length = HeaderValue(head, "content-length"u8);
+            var chunked = length.IsEmpty && HeaderValue(head, "transfer-encoding"u8).IndexOf("chunked"u8) >= 0;
+            var contentLength = length.IsEmpty ? 0 : int.Parse(length, CultureInfo.InvariantCulture);
             _start = headerEnd + 4;
-            var status = int.Parse(head.AsSpan(9, 3), CultureInfo.InvariantCulture);
             byte[] body;
-            if (Header(head, "content-length") is { } length)
+            if (!length.IsEmpty)
             {
-                body = await ReadExactlyAsync(int.Parse(length, CultureInfo.InvariantCulture));
+                body = await ReadExactlyAsync(contentLength);
             }
-            else if (Header(head, "transfer-encoding") is { } encoding && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            else if (chunked)
             {
                 body = await ReadChunkedAsync();
             }
@@ -122,18 +125,26 @@ internal sealed class RawHttpLoad : IAsyncDisposable
             return (status, body);
         }
 
-        private static string? Header(string head, string name)
+        private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
+        private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
+
+        /// <summary>The value of a header (name in lower case) in the answer's head, trimmed; empty when absent.</summary>
+        private static ReadOnlySpan<byte> HeaderValue(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
         {
-            foreach (var line in head.Split("\r\n"))
+            while (!head.IsEmpty)
             {
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+                var end = head.IndexOf("\r\n"u8);
+                var line = end < 0 ? head : head[..end];
+                var colon = line.IndexOf((byte)':');
+                if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon].Trim((byte)' '), name))
                 {
-                    return line[(colon + 1)..].Trim();
+                    return line[(colon + 1)..].Trim((byte)' ');
                 }
+
+                head = end < 0 ? [] : head[(end + 2)..];
             }
 
-            return null;
+            return [];
         }
 
         private async Task<byte[]> ReadChunkedAsync()
@@ -141,12 +152,14 @@ internal sealed class RawHttpLoad : IAsyncDisposable
             var body = new ArrayBufferWriter<byte>();
             while (true)
             {
-                var lineEnd = await FillUntilAsync(() => IndexOf("\r\n"u8));
-                var size = int.Parse(Encoding.ASCII.GetString(_buffer, _start, lineEnd - _start).Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                var lineEnd = await FillUntilAsync(LineEnd);
+                var sizeText = _buffer.AsSpan(_start, lineEnd - _start);
+                var extension = sizeText.IndexOf((byte)';');
+                var size = int.Parse(extension < 0 ? sizeText : sizeText[..extension], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 _start = lineEnd + 2;
                 if (size == 0)
                 {
-                    var trailerEnd = await FillUntilAsync(() => IndexOf("\r\n"u8));
+                    var trailerEnd = await FillUntilAsync(LineEnd);
                     _start = trailerEnd + 2;
                     return body.WrittenSpan.ToArray();
                 }
@@ -156,51 +169,57 @@ internal sealed class RawHttpLoad : IAsyncDisposable
             }
         }
 
-        private async Task<byte[]> ReadExactlyAsync(int count)
+        private async ValueTask<byte[]> ReadExactlyAsync(int count)
         {
-            await FillUntilAsync(() => _end - _start >= count ? _start : -1);
+            await FillAtLeastAsync(count);
             var bytes = _buffer.AsSpan(_start, count).ToArray();
             _start += count;
             return bytes;
         }
 
-        /// <summary>Reads until <paramref name="find"/> returns a position (≥ 0) in the buffered bytes; returns it.</summary>
-        private async Task<int> FillUntilAsync(Func<int> find)
+        /// <summary>Reads until <paramref name="marker"/> is among the buffered bytes; returns its position.</summary>
+        private async ValueTask<int> FillUntilAsync(byte[] marker)
         {
-            while (true)
+            int at;
+            while ((at = _buffer.AsSpan(_start, _end - _start).IndexOf(marker)) < 0)
             {
-                var found = find();
-                if (found >= 0)
-                {
-                    return found;
-                }
+                await ReceiveAsync();
+            }
 
-                if (_start > 0)
-                {
-                    Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
-                    _end -= _start;
-                    _start = 0;
-                }
+            return _start + at;
+        }
 
-                if (_end == _buffer.Length)
-                {
-                    throw new InvalidDataException("An HTTP answer did not fit the load client's 64 KiB buffer.");
-                }
-
-                var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
-                if (read == 0)
-                {
-                    throw new IOException("The server closed the connection.");
-                }
-
-                _end += read;
+        /// <summary>Reads until at least <paramref name="count"/> bytes are buffered.</summary>
+        private async ValueTask FillAtLeastAsync(int count)
+        {
+            while (_end - _start < count)
+            {
+                await ReceiveAsync();
             }
         }
 
-        private int IndexOf(ReadOnlySpan<byte> value)
+        /// <summary>Moves the unread bytes to the front of the buffer and reads more after them.</summary>
+        private async ValueTask ReceiveAsync()
         {
-            var at = _buffer.AsSpan(_start, _end - _start).IndexOf(value);
-            return at < 0 ? -1 : _start + at;
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                throw new InvalidDataException("An HTTP answer did not fit the load client's 64 KiB buffer.");
+            }
+
+            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
+            if (read == 0)
+            {
+                throw new IOException("The server closed the connection.");
+            }
+
+            _end += read;
         }
 
         public void Dispose() => _socket.Dispose();
