@@ -105,7 +105,11 @@ internal sealed class LiveSet
         return false;
     }
 
-    /// <summary>The transaction one of whose attempts has this hash.</summary>
+    /// <summary>
+    /// The sent transaction one of whose attempts has this hash. Queued ones are not indexed by hash: nothing of theirs
+    /// was broadcast, so no node's answer names them, and a long queue's hash entries were a large part of what each
+    /// collection copied.
+    /// </summary>
     public bool TryGetByAttempt(Bytes32 hash, out WalletTransaction transaction)
     {
         transaction = null!;
@@ -171,7 +175,6 @@ internal sealed class LiveSet
     {
         foreach (var a in t.Attempts)
         {
-            _byAttempt[a.Hash] = t.Id;
             _bumps += a.Kind == TransactionAttempt.Bump ? 1 : 0;
         }
 
@@ -192,6 +195,11 @@ internal sealed class LiveSet
         if (t.Status is TransactionStatus.Submitted or TransactionStatus.Mined)
         {
             _inFlightByAge.Add(t);
+        }
+
+        foreach (var a in t.Attempts)
+        {
+            _byAttempt[a.Hash] = t.Id;
         }
 
         _byId.Add(t.Id, t);

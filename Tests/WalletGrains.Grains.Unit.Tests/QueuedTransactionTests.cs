@@ -84,8 +84,7 @@ public sealed class QueuedTransactionTests
         Assert.Equal([first.Id, second.Id], set.Queued.Select(t => t.Id));
         Assert.True(set.TryGet(second.Id, out var found));
         AssertSameRecord(second, found);
-        Assert.True(set.TryGetByAttempt(first.Attempts[0].Hash, out var byHash));
-        AssertSameRecord(first, byHash);
+        Assert.False(set.TryGetByAttempt(first.Attempts[0].Hash, out _));
         AssertSameRecord(first, set.LowestUnmined!);
 
         // Promoted: it leaves the queue and is held as the record it now is.
@@ -98,6 +97,8 @@ public sealed class QueuedTransactionTests
         Assert.Equal(reserved, set.ReservedCost);
         Assert.True(set.TryGet(first.Id, out var promoted));
         Assert.Same(submitted, promoted);
+        Assert.True(set.TryGetByAttempt(first.Attempts[0].Hash, out var byHash));
+        Assert.Same(submitted, byHash);
         Assert.Equal([first.Id], set.Sent.Select(t => t.Id));
         Assert.Throws<InvalidOperationException>(() => set.Add(second));
 
