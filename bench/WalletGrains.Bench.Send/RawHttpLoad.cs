@@ -84,6 +84,9 @@ internal sealed class RawHttpLoad : IAsyncDisposable
 
     private sealed class Connection : IDisposable
     {
+        private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
+        private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
+
         private readonly Socket _socket;
         private readonly byte[] _buffer = new byte[64 * 1024];
         private int _start;
@@ -124,9 +127,6 @@ internal sealed class RawHttpLoad : IAsyncDisposable
 
             return (status, body);
         }
-
-        private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
-        private static readonly byte[] LineEnd = "\r\n"u8.ToArray();
 
         /// <summary>The value of a header (name in lower case) in the answer's head, trimmed; empty when absent.</summary>
         private static ReadOnlySpan<byte> HeaderValue(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
