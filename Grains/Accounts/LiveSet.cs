@@ -113,7 +113,7 @@ internal sealed class LiveSet
     public bool TryGetByAttempt(Bytes32 hash, out WalletTransaction transaction)
     {
         transaction = null!;
-        return _byAttempt.TryGetValue(hash, out var id) && TryGet(id, out transaction);
+        return _byAttempt.TryGetValue(hash, out var id) && _byId.TryGetValue(id, out transaction!);
     }
 
     public void Add(WalletTransaction transaction)
@@ -173,14 +173,10 @@ internal sealed class LiveSet
 
     private void Index(WalletTransaction t)
     {
-        foreach (var a in t.Attempts)
-        {
-            _bumps += a.Kind == TransactionAttempt.Bump ? 1 : 0;
-        }
-
         if (t.Status == TransactionStatus.Queued)
         {
             var queued = QueuedTransaction.From(t);
+            _bumps += queued.Bumps;
             _reservedCost += queued.MaxCost;
             _queuedById.Add(t.Id, queued);
             _queued.Add(queued);
@@ -200,6 +196,7 @@ internal sealed class LiveSet
         foreach (var a in t.Attempts)
         {
             _byAttempt[a.Hash] = t.Id;
+            _bumps += a.Kind == TransactionAttempt.Bump ? 1 : 0;
         }
 
         _byId.Add(t.Id, t);
