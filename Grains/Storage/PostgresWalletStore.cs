@@ -125,6 +125,9 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _commits;
+    private long _groupsTogether;
+    private long _commitsTogether;
+    private long _commitsAlone;
 
     /// <summary>Uses a connection pool the caller owns (and disposes after this store).</summary>
     /// <param name="gatherWindow">How long a small group may wait for more commits; null for <see cref="DefaultGatherWindow"/>, zero never waits.</param>
@@ -168,6 +171,13 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         return accounts;
     }
 
+    /// <summary>
+    /// Groups written as one transaction and the commits they carried, and the commits written one by one after their
+    /// group failed (a stale version, a taken key, a constraint): the last stays at zero while nothing conflicts.
+    /// </summary>
+    internal (long Groups, long Commits, long CommitsAlone) GroupCommits =>
+        (Interlocked.Read(ref _groupsTogether), Interlocked.Read(ref _commitsTogether), Interlocked.Read(ref _commitsAlone));
+
     /// <inheritdoc />
     public Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
     {
@@ -193,6 +203,8 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     {
         if (await TryCommitTogetherAsync(group))
         {
+            Interlocked.Increment(ref _groupsTogether);
+            Interlocked.Add(ref _commitsTogether, group.Count);
             foreach (var entry in group)
             {
                 entry.Completion.TrySetResult(entry.Work.Written);
@@ -201,6 +213,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             return;
         }
 
+        Interlocked.Add(ref _commitsAlone, group.Count);
         foreach (var entry in group)
         {
             try

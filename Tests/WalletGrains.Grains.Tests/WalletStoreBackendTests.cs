@@ -72,6 +72,47 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
         Assert.All(written, w => Assert.False(w.IsAlive, "a value the store wrote is still reachable after its commit"));
     }
 
+    [Fact]
+    public async Task Commits_arriving_together_share_one_transaction_per_group()
+    {
+        // First writes of new accounts and version swaps of existing ones, queued at once: the store writes them in
+        // groups, each one transaction, and none of them has to be written alone after its group failed.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var store = Assert.IsType<PostgresWalletStore>(Store);
+        var existing = Enumerable.Range(0, 10).Select(_ => WalletStoreTestData.NewAddress()).ToArray();
+        var created = Enumerable.Range(0, 10).Select(_ => WalletStoreTestData.NewAddress()).ToArray();
+        foreach (var address in existing)
+        {
+            await store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, address, 1), 0, WalletStoreTestData.Transaction(1, address, 0)), cancellationToken);
+        }
+
+        var before = store.GroupCommits;
+        var commits = existing
+            .Select(a => store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, a, 3), 1, WalletStoreTestData.Transaction(1, a, 1), WalletStoreTestData.Transaction(1, a, 2)), cancellationToken))
+            .Concat(created.Select(a => store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, a, 1), 0, WalletStoreTestData.Transaction(1, a, 0)), cancellationToken)))
+            .ToArray();
+        var written = await Task.WhenAll(commits);
+        var after = store.GroupCommits;
+
+        Assert.Equal(0, after.CommitsAlone - before.CommitsAlone);
+        Assert.Equal(commits.Length, after.Commits - before.Commits);
+        Assert.True(after.Groups - before.Groups < commits.Length, $"{commits.Length} commits queued at once went in {after.Groups - before.Groups} groups");
+        Assert.Equal([.. Enumerable.Repeat(2L, existing.Length), .. Enumerable.Repeat(1L, created.Length)], written.Select(w => w.Version));
+        foreach (var (address, nonces) in existing.Select(a => (a, 3)).Concat(created.Select(a => (a, 1))))
+        {
+            var account = await store.GetAccountAsync(1, address, cancellationToken);
+            Assert.Equal((ulong)nonces, account!.NextNonce);
+            Assert.Equal(Enumerable.Range(0, nonces).Select(n => (ulong)n), (await store.GetLiveTransactionsAsync(1, address, cancellationToken)).Select(t => t.Nonce));
+        }
+
+        // A stale swap among them fails its group, which is then written commit by commit.
+        var stale = store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, existing[0], 4), 1, WalletStoreTestData.Transaction(1, existing[0], 3)), cancellationToken);
+        var fresh = store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, existing[1], 4), 2, WalletStoreTestData.Transaction(1, existing[1], 3)), cancellationToken);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => stale);
+        Assert.Equal(3, (await fresh).Version);
+        Assert.InRange(store.GroupCommits.CommitsAlone - after.CommitsAlone, 1, 2);
+    }
+
     /// <summary>Commits a transaction with an event; answers weak references to the id and the event's data, which the rows written carry.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private async Task<WeakReference[]> CommitAndForgetAsync(int i)
