@@ -265,10 +265,43 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
     if (run.MaxStartLagMs > 0)
     {
         report.Note($"{scenario}, {storage}: {run.Outcomes.Length:N0} sends scheduled over {options.Seconds} s; the latest started {run.MaxStartLagMs:0.0} ms after its due time; "
-            + $"offered {run.Outcomes.Length / (double)options.Seconds:N0}/s, answered within {run.Elapsed.TotalSeconds:0.00} s.");
+            + $"offered {run.Outcomes.Length / (double)options.Seconds:N0}/s, answered within {run.Elapsed.TotalSeconds:0.00} s. {ColdStart(run)}");
     }
 
     report.Profile($"{scenario}, {storage}", probes, $"{GrainLine(grainBefore, grainAfter)}; {threadLine}; cores busy {busy}; {CpuPerSend(busy, run)}", run.AcceptedCount);
+}
+
+// The open loop's first requests go to ten accounts that have never sent: their activation, first nonce read and first
+// sixteen broadcasts each fall in the first few hundred ms. How much of the tail that start makes, and the tail without it.
+static string ColdStart(LoadRun run)
+{
+    const double Target = 25, StartMs = 300;
+    if (run.StartMs.Length != run.LatencyMs.Length)
+    {
+        return string.Empty;
+    }
+
+    var over = 0;
+    var overAtStart = 0;
+    var after = new List<double>(run.LatencyMs.Length);
+    for (var i = 0; i < run.LatencyMs.Length; i++)
+    {
+        var atStart = run.StartMs[i] < StartMs;
+        if (run.LatencyMs[i] > Target)
+        {
+            over++;
+            overAtStart += atStart ? 1 : 0;
+        }
+
+        if (!atStart)
+        {
+            after.Add(run.LatencyMs[i]);
+        }
+    }
+
+    after.Sort();
+    return string.Create(CultureInfo.InvariantCulture,
+        $"{over:N0} requests took over {Target} ms, {overAtStart:N0} of them due in the first {StartMs} ms; p99 of the requests due after that: {Percentiles.Of([.. after], 0.99):0.0} ms.");
 }
 
 static string CpuPerSend(CpuUse cpu, LoadRun run)
