@@ -271,8 +271,9 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
     report.Profile($"{scenario}, {storage}", probes, $"{GrainLine(grainBefore, grainAfter)}; {threadLine}; cores busy {busy}; {CpuPerSend(busy, run)}", run.AcceptedCount);
 }
 
-// The open loop's first requests go to ten accounts that have never sent: their activation, first nonce read and first
-// sixteen broadcasts each fall in the first few hundred ms. How much of the tail that start makes, and the tail without it.
+// The open loop's first requests go to ten accounts that have never sent (unless --prime-measured): their activation,
+// first nonce read and first MaxInFlight broadcasts fall in the first few hundred ms. How much of the tail that start
+// makes, and the tail without it.
 static string ColdStart(LoadRun run)
 {
     const double Target = 25, StartMs = 300;
