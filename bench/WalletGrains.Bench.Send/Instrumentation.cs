@@ -195,6 +195,7 @@ internal sealed class ServerTimingStartupFilter(Probes probes) : IStartupFilter
 internal sealed class ThreadPoolSampler : IDisposable
 {
     private readonly Probe? _pauses;
+    private readonly Probe? _jit;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private long _samples;
@@ -213,9 +214,11 @@ internal sealed class ThreadPoolSampler : IDisposable
     private readonly double[] _pauseByGen = new double[2];
 
     /// <param name="pauses">Where to record each GC pause seen (items: the collection's generation), or null.</param>
-    public ThreadPoolSampler(Probe? pauses = null)
+    /// <param name="jit">Where to record the JIT's compile time between two samples (items: methods compiled), or null.</param>
+    public ThreadPoolSampler(Probe? pauses = null, Probe? jit = null)
     {
         _pauses = pauses;
+        _jit = jit;
         foreach (var (kind, i) in GcKinds)
         {
             _lastIndex[i] = GC.GetGCMemoryInfo(kind).Index;
@@ -255,8 +258,16 @@ internal sealed class ThreadPoolSampler : IDisposable
 
     private void Run()
     {
+        var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
         while (!_stop.Wait(10))
         {
+            var (methods, time) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            if (methods != jitMethods)
+            {
+                _jit?.Record(time - jitTime, methods - jitMethods);
+                (jitMethods, jitTime) = (methods, time);
+            }
+
             var pending = ThreadPool.PendingWorkItemCount;
             _samples++;
             _pendingSum += pending;

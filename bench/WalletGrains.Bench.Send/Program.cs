@@ -143,7 +143,18 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
             var before = System.Runtime.JitInfo.GetCompiledMethodCount();
             await warmLoad.BurstAsync(Requests([warmUp[0]], options.WarmUp / 2, "warm1"), options.Concurrency);
             await warmLoad.BurstAsync(Requests(warmUp, options.WarmUp / 2, "warm10"), options.Concurrency);
-            await warmLoad.OpenLoopAsync(Requests(warmUp, options.Rate / 2, "warmopen"), options.Rate);
+
+            // The open loop under the instruments MeasureAsync uses, so that their code (the /proc scans, the sampler, the
+            // grain snapshot) is compiled here and not in a measured run's first second.
+            var instruments = MachineLoad.Start(postgresPort, agent?.ProcessId);
+            using (new ThreadPoolSampler(warmService.Probes["gc pause (items: generation)"], warmService.Probes["jit (items: methods)"]))
+            {
+                _ = warmService.AccountGrainSnapshot();
+                await warmLoad.OpenLoopAsync(Requests(warmUp, options.Rate / 2, "warmopen"), options.Rate);
+                _ = warmService.AccountGrainSnapshot();
+            }
+
+            _ = instruments.Stop();
             compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
             Console.Error.WriteLine($"warm-up round {rounds}: {compiled} compiled, JIT time so far {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms, {warmClock.Elapsed.TotalSeconds:0.0} s");
         }
@@ -234,11 +245,14 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 
 async Task MeasureAsync(WalletService service, string storage, int? postgresPort, string scenario, IReadOnlyList<Address> accounts, IReadOnlyList<ulong> baseline, Func<IReadOnlyList<Address>, Task<LoadRun>> drive)
 {
-    service.Probes.Reset();
     var grainBefore = service.AccountGrainSnapshot();
     var jitBefore = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
     var cpu = MachineLoad.Start(postgresPort, agent?.ProcessId);
-    using var threads = new ThreadPoolSampler(service.Probes["gc pause (items: generation)"]);
+    using var threads = new ThreadPoolSampler(service.Probes["gc pause (items: generation)"], service.Probes["jit (items: methods)"]);
+
+    // The dumped steps' times count from here, within a millisecond of the load's first request: reset before the
+    // /proc scan above, they ran 10-25 ms ahead of the requests' due times.
+    service.Probes.Reset();
     var run = await drive(accounts);
     var busy = cpu.Stop();
     var threadLine = threads.Summary() + $"; JIT compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Item1:N0} methods in {(System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Item2).TotalMilliseconds:N0} ms";
