@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Grains;
 using WalletGrains.Runtime;
@@ -70,7 +71,8 @@ internal sealed class WalletService : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.WebHost.UseUrls(url.ToString());
-            b.Logging.SetMinimumLevel(LogLevel.Warning);
+            // The silo's own log levels (WalletHost's defaults), as shipped; its lines go to stderr, the report to stdout.
+            b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
         Func<HttpMessageHandler> transport = options.InstantChain
             ? () => new InstantChain(anvil.ChainId)
