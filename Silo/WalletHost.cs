@@ -86,7 +86,7 @@ public static partial class WalletHost
     /// Log levels the silo starts from, beneath every other configuration source, so <c>Logging:LogLevel:*</c> in
     /// appsettings, the environment or the command line overrides each. ASP.NET Core and IHttpClientFactory log every
     /// request at Information ("Request starting", "Request finished", "Sending HTTP request", ...): at 2,000 sends a
-    /// second that is several console lines per send, and it doubled p50 in the send benchmark. Their warnings and
+    /// second that is several console lines per send, and about a fifth more CPU per send in the send benchmark. Their warnings and
     /// errors still show, and the silo's own Information log (start-up, migrations, resyncs) is kept.
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, string?> LogLevelDefaults = new Dictionary<string, string?>
