@@ -85,8 +85,8 @@ public static partial class WalletHost
     /// <summary>
     /// Log levels the silo starts from, beneath every other configuration source, so <c>Logging:LogLevel:*</c> in
     /// appsettings, the environment or the command line overrides each. ASP.NET Core and IHttpClientFactory log every
-    /// request at Information ("Request starting", "Request finished", "Sending HTTP request", ...): at 2,000 sends a
-    /// second that is several console lines per send, and about a fifth more CPU per send in the send benchmark. Their warnings and
+    /// request at Information ("Request starting", "Request finished", "Sending HTTP request", ...): several console
+    /// lines per send, which cost the silo about a fifth more CPU per send in the send benchmark. Their warnings and
     /// errors still show, and the silo's own Information log (start-up, migrations, resyncs) is kept.
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, string?> LogLevelDefaults = new Dictionary<string, string?>
