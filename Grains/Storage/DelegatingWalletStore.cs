@@ -29,8 +29,8 @@ public abstract class DelegatingWalletStore(IWalletStore inner, bool ownsInner =
     public virtual Task<TransactionPage> ListTransactionsAsync(TransactionQuery query, CancellationToken cancellationToken = default) =>
         Inner.ListTransactionsAsync(query, cancellationToken);
 
-    public virtual Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default) =>
-        Inner.FindIdempotencyKeyAsync(apiKeyId, key, cancellationToken);
+    public virtual Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default) =>
+        Inner.FindIdempotencyKeysAsync(keys, cancellationToken);
 
     public virtual Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default) =>
         Inner.InsertApiKeyAsync(apiKey, cancellationToken);

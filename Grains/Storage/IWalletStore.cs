@@ -34,8 +34,11 @@ public interface IWalletStore
     /// <summary>Newest first (created_at, then id, descending), filtered; the cursor continues a previous page.</summary>
     Task<TransactionPage> ListTransactionsAsync(TransactionQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>The transaction id an idempotency key points at, with the request hash it was made with.</summary>
-    Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The stored uses of these idempotency keys (API key id, Idempotency-Key) in one read: for each, the transaction
+    /// it points at and the request hash it was made with. Keys never used are absent; the order is the store's.
+    /// </summary>
+    Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a new API key (its hash only).</summary>
     Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default);
@@ -78,6 +81,18 @@ public sealed record AccountWrite(
 {
     /// <summary>Events recorded in the same database transaction as the change they describe.</summary>
     public ImmutableArray<NewWalletEvent> NewEvents { get; init; } = [];
+}
+
+/// <summary>Single-key reads over <see cref="IWalletStore"/>.</summary>
+public static class WalletStoreExtensions
+{
+    /// <summary>The transaction id an idempotency key points at, with the request hash it was made with, or null.</summary>
+    public static async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(this IWalletStore store, string apiKeyId, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var found = await store.FindIdempotencyKeysAsync([(apiKeyId, key)], cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
 }
 
 /// <summary>An Idempotency-Key use: per API key, the request body's hash and the transaction it created.</summary>

@@ -110,13 +110,12 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
     });
 
     /// <inheritdoc />
-    public Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default) => Run(() =>
+    public Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default) => Run<IReadOnlyList<IdempotencyRecord>>(() =>
     {
-        ArgumentNullException.ThrowIfNull(apiKeyId);
-        ArgumentNullException.ThrowIfNull(key);
+        var (apiKeyIds, names) = WalletColumns.IdempotencyKeyColumns(keys);
         lock (_gate)
         {
-            return _idempotencyKeys.GetValueOrDefault((apiKeyId, key));
+            return [.. apiKeyIds.Select((a, i) => _idempotencyKeys.GetValueOrDefault((a, names[i]))).OfType<IdempotencyRecord>()];
         }
     });
 

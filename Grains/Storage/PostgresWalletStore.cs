@@ -427,15 +427,28 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(apiKeyId);
-        ArgumentNullException.ThrowIfNull(key);
-        await using var command = _dataSource.CreateCommand($"SELECT {WalletColumns.IdempotencyColumns} FROM idempotency_keys WHERE api_key_id = $1 AND key = $2");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = apiKeyId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        var (apiKeyIds, names) = WalletColumns.IdempotencyKeyColumns(keys);
+        if (apiKeyIds.Length == 0)
+        {
+            return [];
+        }
+
+        // One statement whatever the number of keys: the pairs as two arrays, joined on the primary key.
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {WalletColumns.IdempotencyColumns} FROM idempotency_keys " +
+            "JOIN unnest($1::text[], $2::text[]) AS k(api_key_id, key) USING (api_key_id, key)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = apiKeyIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? WalletColumns.ReadIdempotency(reader) : null;
+        var found = new List<IdempotencyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(WalletColumns.ReadIdempotency(reader));
+        }
+
+        return found;
     }
 
     /// <inheritdoc />

@@ -181,18 +181,35 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     }
 
     /// <inheritdoc />
-    public Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(apiKeyId);
-        ArgumentNullException.ThrowIfNull(key);
-        return _file.ReadAsync(connection =>
+        var (apiKeyIds, names) = WalletColumns.IdempotencyKeyColumns(keys);
+        if (apiKeyIds.Length == 0)
+        {
+            return Task.FromResult<IReadOnlyList<IdempotencyRecord>>([]);
+        }
+
+        // One read on one connection: the same prepared lookup for each key (SQLite answers in process, so a
+        // lookup costs no round trip).
+        return _file.ReadAsync<IReadOnlyList<IdempotencyRecord>>(connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {WalletColumns.IdempotencyColumns} FROM idempotency_keys WHERE api_key_id = $api_key AND key = $key;";
-            command.Parameters.AddWithValue("$api_key", apiKeyId);
-            command.Parameters.AddWithValue("$key", key);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? WalletColumns.ReadIdempotency(reader) : null;
+            var apiKey = command.Parameters.Add("$api_key", SqliteType.Text);
+            var key = command.Parameters.Add("$key", SqliteType.Text);
+            var found = new List<IdempotencyRecord>();
+            for (var i = 0; i < apiKeyIds.Length; i++)
+            {
+                apiKey.Value = apiKeyIds[i];
+                key.Value = names[i];
+                using var reader = command.ExecuteReader();
+                if (reader.Read())
+                {
+                    found.Add(WalletColumns.ReadIdempotency(reader));
+                }
+            }
+
+            return found;
         });
     }
 

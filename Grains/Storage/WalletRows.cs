@@ -331,6 +331,27 @@ internal static class WalletColumns
         NullableString(reader, 4),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
 
+    /// <summary>The distinct keys of an idempotency lookup as two parallel arrays (API key ids, keys).</summary>
+    public static (string[] ApiKeyIds, string[] Keys) IdempotencyKeyColumns(IReadOnlyCollection<(string ApiKeyId, string Key)> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var distinct = new HashSet<(string, string)>(keys.Count);
+        var apiKeyIds = new List<string>(keys.Count);
+        var names = new List<string>(keys.Count);
+        foreach (var (apiKeyId, key) in keys)
+        {
+            ArgumentNullException.ThrowIfNull(apiKeyId);
+            ArgumentNullException.ThrowIfNull(key);
+            if (distinct.Add((apiKeyId, key)))
+            {
+                apiKeyIds.Add(apiKeyId);
+                names.Add(key);
+            }
+        }
+
+        return ([.. apiKeyIds], [.. names]);
+    }
+
     public static IdempotencyRecord ReadIdempotency(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),

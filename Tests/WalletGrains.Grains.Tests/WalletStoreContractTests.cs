@@ -149,6 +149,30 @@ public abstract partial class WalletStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Idempotency_keys_are_found_together_in_one_lookup()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alice = NewAddress();
+        var txs = new[] { Transaction(1, alice, 0), Transaction(1, alice, 1), Transaction(1, alice, 2) };
+        var keys = new[]
+        {
+            new IdempotencyRecord("key_1", "order-1", "hash-1", txs[0].Id, T0),
+            new IdempotencyRecord("key_1", "order-2", "hash-2", txs[1].Id, T0.AddSeconds(1)),
+            new IdempotencyRecord("key_2", "order-1", "hash-3", txs[2].Id, T0.AddSeconds(2)),
+        };
+        await Store.CommitAsync(Write(Account(1, alice, 3), 0, inserted: txs, keys: keys), ct);
+
+        // Found ones come back whole; a key of another API key, an unknown key and a repeated pair add nothing.
+        var found = await Store.FindIdempotencyKeysAsync(
+            [("key_2", "order-1"), ("key_1", "order-9"), ("key_1", "order-1"), ("key_3", "order-2"), ("key_1", "order-1"), ("key_1", "order-2")], ct);
+        Assert.Equal(keys.OrderBy(k => (k.ApiKeyId, k.Key)), found.OrderBy(k => (k.ApiKeyId, k.Key)));
+
+        Assert.Empty(await Store.FindIdempotencyKeysAsync([("key_3", "order-1"), ("key_2", "order-2")], ct));
+        Assert.Empty(await Store.FindIdempotencyKeysAsync([], ct));
+        Assert.Equal(keys[1], await Store.FindIdempotencyKeyAsync("key_1", "order-2", ct));
+    }
+
+    [Fact]
     public async Task Taken_idempotency_key_rolls_back_the_whole_commit()
     {
         var alice = NewAddress();

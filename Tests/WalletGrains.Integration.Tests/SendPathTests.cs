@@ -305,6 +305,43 @@ public abstract class SendPathTests<TFixture>(TFixture fixture) where TFixture :
     }
 
     [Fact]
+    public async Task A_burst_of_keyed_sends_mixes_replays_conflicts_and_new_keys_correctly()
+    {
+        var from = fixture.TakeAccounts(1)[0];
+        var to = fixture.Accounts[^1];
+        var prefix = "mix-" + Guid.NewGuid().ToString("N") + "-";
+        var first = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Node.SendAsync(Transfer(from, to, (100 + i).ToString(CultureInfo.InvariantCulture)), prefix + i, Ct)));
+        Assert.All(first, r => Assert.Equal(202, r.Status));
+        var ids = first.Select(r => (string)r.Body!["id"]!).ToList();
+        Assert.Equal(10, ids.Distinct().Count());
+
+        // At once, so the account's batches hold all three kinds: the ten keys again with their bodies (replayed),
+        // five of them with another body (refused), and twenty new keys (accepted as new transactions).
+        var replays = Enumerable.Range(0, 10).Select(i => Node.SendAsync(Transfer(from, to, (100 + i).ToString(CultureInfo.InvariantCulture)), prefix + i, Ct)).ToList();
+        var conflicts = Enumerable.Range(0, 5).Select(i => Node.SendAsync(Transfer(from, to, "999"), prefix + i, Ct)).ToList();
+        var fresh = Enumerable.Range(10, 20).Select(i => Node.SendAsync(Transfer(from, to), prefix + i, Ct)).ToList();
+        await Task.WhenAll([.. replays, .. conflicts, .. fresh]);
+
+        Assert.Equal(ids, replays.Select(r => (string)r.Result.Body!["id"]!));
+        Assert.All(replays, r => Assert.Equal(202, r.Result.Status));
+        Assert.All(conflicts, r =>
+        {
+            Assert.Equal(422, r.Result.Status);
+            Assert.Equal("idempotency_conflict", (string)r.Result.Body!["code"]!);
+        });
+        Assert.All(fresh, r => Assert.Equal(202, r.Result.Status));
+        var freshIds = fresh.Select(r => (string)r.Result.Body!["id"]!).ToList();
+        Assert.Equal(20, freshIds.Distinct().Count());
+        Assert.Empty(freshIds.Intersect(ids));
+
+        // Thirty transactions, nonces contiguous: the refused and replayed sends reserved nothing.
+        var list = await Node.GetJsonAsync($"v1/transactions?chainId=31337&from={from.ToChecksumString()}&limit=100", Ct);
+        var nonces = list["items"]!.AsArray().Select(t => (ulong)t!["nonce"]!).Order().ToList();
+        Assert.Equal(30, nonces.Count);
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => nonces[0] + (ulong)i), nonces);
+    }
+
+    [Fact]
     public async Task A_sender_key_made_with_the_cli_sends_only_from_its_allowed_address()
     {
         var accounts = fixture.TakeAccounts(2);

@@ -66,10 +66,10 @@ internal sealed class TimedWalletStore(IWalletStore inner, Probes probes) : Dele
         return await Inner.CommitAsync(write, cancellationToken);
     }
 
-    public override async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default)
     {
-        using var _ = probes.Start("store idempotency lookup");
-        return await Inner.FindIdempotencyKeyAsync(apiKeyId, key, cancellationToken);
+        using var _ = probes.Start("store idempotency lookup", keys.Count);
+        return await Inner.FindIdempotencyKeysAsync(keys, cancellationToken);
     }
 
     public override async Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)

@@ -162,8 +162,8 @@ internal sealed class FakeWalletStore : IWalletStore
         return Task.FromResult(Page ?? new TransactionPage([], null));
     }
 
-    public Task<IdempotencyRecord?> FindIdempotencyKeyAsync(string apiKeyId, string key, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IdempotencyRecord?>(null);
+    public Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<IdempotencyRecord>>([]);
 
     public Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default)
     {
