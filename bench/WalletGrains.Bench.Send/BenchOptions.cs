@@ -76,6 +76,12 @@ internal sealed record BenchOptions
     /// <summary>Extra silo configuration (<c>--set Wallet:Chains:0:PollInterval=00:00:02</c>), applied after the benchmark's own.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// A third burst over this many fresh accounts (0: none), each starting cold: a custodial wallet whose users each send
+    /// a little, where every send of the burst also pays its account's activation (store reads, the first nonce read).
+    /// </summary>
+    public int Spread { get; init; }
+
     /// <summary>Run the burst scenarios.</summary>
     public bool Bursts { get; init; } = true;
 
@@ -98,6 +104,7 @@ internal sealed record BenchOptions
             options = name switch
             {
                 "--sends" => options with { Sends = Int() },
+                "--spread" => options with { Spread = Int() },
                 "--concurrency" => options with { Concurrency = Int() },
                 "--seconds" => options with { Seconds = Int() },
                 "--rate" => options with { Rate = Int() },

@@ -119,7 +119,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 {
     // Fresh accounts for every scenario: warm-up, burst to 1, burst to 10, open loop over 10.
     var mnemonic = Bip39Mnemonic.Generate(12);
-    var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + 10);
+    var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + 10 + options.Spread);
     await FundAsync(accounts);
     var provider = storage == "sqlite" ? "sqlite" : "postgres";
     var warmUp = accounts.Take(WarmUpAccounts).ToList();
@@ -170,6 +170,10 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
     {
         await ScenarioAsync("burst → 1 account", [accounts[WarmUpAccounts]], a => Requests(a, options.Sends, "b1"), (load, r) => load.BurstAsync(r, options.Concurrency));
         await ScenarioAsync("burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), a => Requests(a, options.Sends, "b10"), (load, r) => load.BurstAsync(r, options.Concurrency));
+        if (options.Spread > 0)
+        {
+            await ScenarioAsync($"burst → {options.Spread:N0} cold accounts", accounts.Skip(WarmUpAccounts + 21).ToList(), a => Requests(a, options.Sends, "bspread"), (load, r) => load.BurstAsync(r, options.Concurrency));
+        }
     }
 
     if (options.OpenLoop)
