@@ -89,7 +89,7 @@ public static partial class WalletHost
     /// lines per send, which cost the silo about a fifth more CPU per send in the send benchmark. Their warnings and
     /// errors still show, and the silo's own Information log (start-up, migrations, resyncs) is kept.
     /// </summary>
-    internal static readonly IReadOnlyDictionary<string, string?> LogLevelDefaults = new Dictionary<string, string?>
+    private static readonly IReadOnlyDictionary<string, string?> LogLevelDefaults = new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
