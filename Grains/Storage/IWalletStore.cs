@@ -83,18 +83,6 @@ public sealed record AccountWrite(
     public ImmutableArray<NewWalletEvent> NewEvents { get; init; } = [];
 }
 
-/// <summary>Single-key reads over <see cref="IWalletStore"/>.</summary>
-public static class WalletStoreExtensions
-{
-    /// <summary>The transaction id an idempotency key points at, with the request hash it was made with, or null.</summary>
-    public static async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(this IWalletStore store, string apiKeyId, string key, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var found = await store.FindIdempotencyKeysAsync([(apiKeyId, key)], cancellationToken);
-        return found.Count == 0 ? null : found[0];
-    }
-}
-
 /// <summary>An Idempotency-Key use: per API key, the request body's hash and the transaction it created.</summary>
 public sealed record IdempotencyRecord(string ApiKeyId, string Key, string RequestHash, string TransactionId, DateTimeOffset CreatedAt);
 

@@ -170,3 +170,11 @@ internal static class WalletStoreTestData
         Assert.Equal(TimeSpan.Zero, actual.Offset);
     }
 }
+
+/// <summary>Single-key reads over <see cref="IWalletStore"/> for the store tests.</summary>
+internal static class WalletStoreTestReads
+{
+    /// <summary>The stored use of one idempotency key, or null.</summary>
+    public static async Task<IdempotencyRecord?> FindIdempotencyKeyAsync(this IWalletStore store, string apiKeyId, string key, CancellationToken cancellationToken = default) =>
+        (await store.FindIdempotencyKeysAsync([(apiKeyId, key)], cancellationToken)).SingleOrDefault();
+}
