@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1032, Level = LogLevel.Warning, Message = "Reminders of grain type {GrainType} are skipped: {Reason}")]
     public static partial void ReminderGrainTypeUnknown(ILogger logger, string grainType, string reason);
+
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Debug, Message = "Reminder {ReminderName} tick of {GrainId} dropped: the silo is stopping")]
+    public static partial void ReminderTickDropped(ILogger logger, string reminderName, GrainId grainId);
 }

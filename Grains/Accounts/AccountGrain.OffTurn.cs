@@ -68,6 +68,11 @@ public sealed partial class AccountGrain
             {
                 await apply(ct);
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The silo is stopping; the rest is dropped with the activation (the next one reads storage and the chain).
+                return;
+            }
             catch (Exception e) when (e is not InconsistentStateException)
             {
                 LogOffTurnApplyFailed(_logger, _chain.ChainId, _address, e.Message);

@@ -348,6 +348,14 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             DeactivateOnIdle();
             throw;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The silo is stopping (a timer's token): an expected end, not a failure. Whatever storage holds is
+            // what the next activation reads, as after any failed commit.
+            LogCommitCancelled(_logger, _chain.ChainId, _address);
+            DeactivateOnIdle();
+            throw;
+        }
         catch (Exception e) when (e is not IdempotencyKeyTakenException)
         {
             LogCommitFailed(_logger, _chain.ChainId, _address, e.Message);
@@ -410,4 +418,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Account {ChainId}:{Address}: commit failed ({Reason}); deactivating, the next call reloads from storage")]
     private static partial void LogCommitFailed(ILogger logger, ulong chainId, Address address, string reason);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Account {ChainId}:{Address}: commit cancelled, the silo is stopping; the next activation reloads from storage")]
+    private static partial void LogCommitCancelled(ILogger logger, ulong chainId, Address address);
 }

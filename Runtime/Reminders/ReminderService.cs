@@ -215,7 +215,16 @@ internal sealed class ReminderService : IDisposable
                 service._inFlight.TryRemove(key, out _);
                 if (task.Exception is { } error)
                 {
-                    Log.ReminderTickFailed(service._runtime.Logger, error.InnerException ?? error, row.Name, new GrainId(row.GrainType, row.GrainKey));
+                    var cause = error.InnerException ?? error;
+                    if (cause is SiloUnavailableException && service._runtime.StoppingToken.IsCancellationRequested)
+                    {
+                        // Fired just before the silo began to stop: an expected end, and the next tick is scheduled already.
+                        Log.ReminderTickDropped(service._runtime.Logger, row.Name, new GrainId(row.GrainType, row.GrainKey));
+                    }
+                    else
+                    {
+                        Log.ReminderTickFailed(service._runtime.Logger, cause, row.Name, new GrainId(row.GrainType, row.GrainKey));
+                    }
                 }
             },
             (this, row, key),

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WalletGrains.Ethereum.Hex;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Ethereum.Signing;
 using WalletGrains.Grains;
+using WalletGrains.Grains.Accounts;
 using WalletGrains.Grains.Storage;
 using WalletGrains.Testing;
 
@@ -84,6 +87,41 @@ public abstract class LifecycleTests
         Assert.Equal(2UL, await h.NonceAsync(from));
         var page = await h.Node.GetJsonAsync($"v1/transactions?from={from.ToChecksumString()}&chainId=31337", TestContext.Current.CancellationToken);
         Assert.DoesNotContain(page["items"]!.AsArray(), t => (string)t!["value"]! == "2000");
+    }
+
+    /// <summary>
+    /// A poll's commit that still waits when the silo stops is cancelled with the silo's stopping token. That is the
+    /// end of a normal shutdown, not a failure: nothing at Warning or above (a burst over a thousand accounts used to
+    /// log one error and one warning per account on every stop). The next silo reads storage and confirms it all.
+    /// </summary>
+    [Fact]
+    public async Task Stopping_the_silo_while_a_poll_commit_waits_logs_no_failure_and_loses_nothing()
+    {
+        var faults = new CommitFaults();
+        var logs = new ListLoggerProvider();
+        await using var h = await LifecycleHarness.StartAsync(
+            Kind, new AnvilOptions { NoMining = true }, new Dictionary<string, string?> { ["Monitor:Enabled"] = "false" },
+            services: s =>
+            {
+                faults.AddTo(s);
+                s.AddSingleton<ILoggerProvider>(logs);
+            });
+        var (from, to) = (h.Accounts[0], h.Accounts[1]);
+        var id = await h.SendOkAsync(LifecycleHarness.Transfer(from, to));
+        await WaitUntilAsync(async () => await h.NonceAsync(from, "pending") == 1, "the send reached the node's pool");
+
+        // Mined: the next poll reads the receipt and its commit (submitted → confirmed) is held until the silo stops.
+        faults.HoldUpdates();
+        await h.MineAsync();
+        await faults.WaitUntilHeldAsync(Deadline);
+        await h.RestartAsync();
+
+        Assert.Equal(1, faults.CancelledWhileHeld);
+        var accountLines = logs.Lines.Where(l => l.Category == typeof(AccountGrain).FullName).ToList();
+        Assert.DoesNotContain(accountLines, l => l.Level >= LogLevel.Warning);
+        var confirmed = await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline);
+        Assert.Equal(0UL, (ulong)confirmed["nonce"]!);
+        Assert.Equal(1UL, await h.NonceAsync(from));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
