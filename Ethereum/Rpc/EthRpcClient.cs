@@ -35,6 +35,11 @@ public sealed partial class EthRpcClient : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchSize, "MaxBatchSize must be at least 1.");
         }
 
+        if (options.MaxConcurrentRequests < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxConcurrentRequests, "MaxConcurrentRequests must be 0 (no limit) or more.");
+        }
+
         _http = http;
         Options = options;
         _endpointLabel = options.Endpoint.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
@@ -60,6 +65,13 @@ public sealed partial class EthRpcClient : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var id = Interlocked.Increment(ref _nextId);
         var body = Write(w => request.WriteTo(w, id));
+        if (Options.MaxConcurrentRequests > 0)
+        {
+            var item = new RpcBatchItem<T>(request);
+            await SendQueuedAsync(new QueuedPost([item], id, body, single: true, request.Method), timeout, cancellationToken);
+            return item.Value;
+        }
+
         var (document, status) = await PostAsync(body, request.Method, timeout, cancellationToken);
         using (document)
         {
@@ -164,45 +176,68 @@ public sealed partial class EthRpcClient : IDisposable
             w.WriteEndArray();
         });
 
-        var label = "batch of " + chunk.Length.ToString(CultureInfo.InvariantCulture) + " (" + chunk[0].Method + ", ...)";
+        var label = BatchLabel(chunk.Length, chunk[0].Method);
+        if (Options.MaxConcurrentRequests > 0)
+        {
+            await SendQueuedAsync(new QueuedPost(chunk, firstId, body, single: false, label), timeout, cancellationToken);
+            return;
+        }
+
         var (document, status) = await PostAsync(body, label, timeout, cancellationToken);
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && RpcJson.TryGetOptional(root, "error", out var error))
+            CompleteBatch(document.RootElement, status, label, [(chunk, firstId)]);
+        }
+    }
+
+    private static string BatchLabel(int count, string firstMethod) =>
+        "batch of " + count.ToString(CultureInfo.InvariantCulture) + " (" + firstMethod + ", ...)";
+
+    /// <summary>
+    /// Hands a batch answer to its items: <paramref name="parts"/> are runs of entries whose ids count up from a first
+    /// id (one per caller when several callers' requests went in one POST).
+    /// </summary>
+    private static void CompleteBatch(JsonElement root, int status, string label, IReadOnlyList<(IRpcBatchEntry[] Entries, long FirstId)> parts)
+    {
+        if (root.ValueKind == JsonValueKind.Object && RpcJson.TryGetOptional(root, "error", out var error))
+        {
+            // The node rejected the batch as a whole (too large, batches disabled, ...).
+            foreach (var (entries, _) in parts)
             {
-                // The node rejected the batch as a whole (too large, batches disabled, ...).
-                foreach (var entry in chunk)
+                foreach (var entry in entries)
                 {
                     entry.Fail(RpcException.FromErrorObject(entry.Method, error, status));
                 }
-
-                return;
             }
 
-            if (root.ValueKind != JsonValueKind.Array)
+            return;
+        }
+
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            throw new RpcException(label, RpcErrorKind.Unknown, $"The {label} got a response that is not a JSON array: {RpcJson.Show(root)}.", httpStatus: status);
+        }
+
+        var byId = new Dictionary<long, JsonElement>();
+        foreach (var item in root.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var n))
             {
-                throw new RpcException(label, RpcErrorKind.Unknown, $"The {label} got a response that is not a JSON array: {RpcJson.Show(root)}.", httpStatus: status);
+                byId.TryAdd(n, item);
             }
+        }
 
-            var byId = new Dictionary<long, JsonElement>();
-            foreach (var item in root.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var n))
-                {
-                    byId.TryAdd(n, item);
-                }
-            }
-
-            for (var i = 0; i < chunk.Length; i++)
+        foreach (var (entries, firstId) in parts)
+        {
+            for (var i = 0; i < entries.Length; i++)
             {
                 if (byId.TryGetValue(firstId + i, out var response))
                 {
-                    chunk[i].Complete(response, status);
+                    entries[i].Complete(response, status);
                 }
                 else
                 {
-                    chunk[i].Fail(new RpcException(chunk[i].Method, RpcErrorKind.Unknown, $"{chunk[i].Method} got no answer in the batch response (id {firstId + i}).", httpStatus: status));
+                    entries[i].Fail(new RpcException(entries[i].Method, RpcErrorKind.Unknown, $"{entries[i].Method} got no answer in the batch response (id {firstId + i}).", httpStatus: status));
                 }
             }
         }

@@ -33,7 +33,10 @@ public sealed class RpcBatchItem<T> : IRpcBatchEntry
     private readonly RpcRequest<T> _request;
     private T? _value;
     private RpcException? _error;
-    private bool _done;
+    private volatile bool _done;
+
+    /// <summary>0 until an outcome is being set; the first outcome wins (a caller that timed out may race a late answer).</summary>
+    private int _settling;
 
     internal RpcBatchItem(RpcRequest<T> request) => _request = request;
 
@@ -65,11 +68,16 @@ public sealed class RpcBatchItem<T> : IRpcBatchEntry
 
     void IRpcBatchEntry.WriteTo(Utf8JsonWriter writer, long id) => _request.WriteTo(writer, id);
 
-    void IRpcBatchEntry.Complete(JsonElement response, int httpStatus)
+    void IRpcBatchEntry.Complete(JsonElement response, int httpStatus, long? expectedId)
     {
+        if (Interlocked.Exchange(ref _settling, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
-            _value = EthRpcClient.ReadResponse(response, _request, httpStatus, expectedId: null);
+            _value = EthRpcClient.ReadResponse(response, _request, httpStatus, expectedId);
             _error = null;
         }
         catch (RpcException e)
@@ -82,6 +90,11 @@ public sealed class RpcBatchItem<T> : IRpcBatchEntry
 
     void IRpcBatchEntry.Fail(RpcException error)
     {
+        if (Interlocked.Exchange(ref _settling, 1) != 0)
+        {
+            return;
+        }
+
         _error = error;
         _done = true;
     }
@@ -94,7 +107,10 @@ internal interface IRpcBatchEntry
 
     void WriteTo(Utf8JsonWriter writer, long id);
 
-    void Complete(JsonElement response, int httpStatus);
+    /// <summary>Reads the answer (checking its id when <paramref name="expectedId"/> is given); ignored if an outcome was set already.</summary>
+    void Complete(JsonElement response, int httpStatus, long? expectedId = null);
+
+    /// <summary>Fails the item; ignored if an outcome was set already.</summary>
 
     void Fail(RpcException error);
 }

@@ -23,4 +23,15 @@ public sealed record RpcClientOptions
 
     /// <summary>Largest number of requests per POST; bigger batches are split (providers commonly cap at 100).</summary>
     public int MaxBatchSize { get; init; } = 100;
+
+    /// <summary>
+    /// POSTs in flight at once; 0 (the default) sets no limit. With a limit, requests made while that many POSTs are
+    /// in flight wait, and those that wait together go out as one batch when a POST comes back (within
+    /// <see cref="MaxBatchSize"/> requests and <see cref="MaxRequestBytes"/>), so many callers cost the node few
+    /// HTTP requests instead of one each.
+    /// </summary>
+    public int MaxConcurrentRequests { get; init; }
+
+    /// <summary>Largest body a merged POST grows to (a request bigger than this on its own still goes, alone).</summary>
+    public int MaxRequestBytes { get; init; } = 1_000_000;
 }

@@ -69,6 +69,15 @@ public sealed class ChainOptions
     /// </summary>
     public int MaxRpcRequestBytes { get; set; } = 1_500_000;
 
+    /// <summary>
+    /// JSON-RPC POSTs in flight to this chain's node at once; requests made while that many are out wait and go
+    /// together as one batch when one comes back, so many accounts polling at once cost the node few HTTP requests.
+    /// 0 sets no limit (every call its own POST, sent at once). Thirty-two is rarely reached by a few busy accounts, so their
+    /// sends do not wait behind other callers' answers; a thousand accounts polling at once reach it
+    /// (bench/WalletGrains.Bench.Send/README.md, session 20).
+    /// </summary>
+    public int MaxConcurrentRpcRequests { get; set; } = 32;
+
     /// <summary>The event monitor of this chain (<c>Wallet:Chains:N:Monitor:*</c>, see <see cref="Monitoring.ChainMonitorOptions"/>).</summary>
     public Monitoring.ChainMonitorOptions Monitor { get; set; } = new();
 

@@ -67,7 +67,12 @@ public sealed class ChainRegistry : IChainRegistry, IDisposable
                 }
 
                 var http = CreateHttpClient(handler);
-                var rpc = new EthRpcClient(http, new RpcClientOptions(urls[0]) { Timeout = timeout });
+                var rpc = new EthRpcClient(http, new RpcClientOptions(urls[0])
+                {
+                    Timeout = timeout,
+                    MaxConcurrentRequests = chain.MaxConcurrentRpcRequests,
+                    MaxRequestBytes = chain.MaxRpcRequestBytes,
+                });
                 var context = new ChainContext(chain, rpc, new FeeEstimator(rpc, chain, time, feeOptions));
                 _chains.Add((context, http));
                 _byId.Add(chain.ChainId, context);

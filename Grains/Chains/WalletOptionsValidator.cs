@@ -67,6 +67,11 @@ public sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
                 problems.Add($"{key}:MaxFeePerGasCap is '{chain.MaxFeePerGasCap}'; it must be greater than 0 wei.");
             }
 
+            if (chain.MaxConcurrentRpcRequests < 0)
+            {
+                problems.Add($"{key}:MaxConcurrentRpcRequests is {I(chain.MaxConcurrentRpcRequests)}; it must be 0 (no limit) or more.");
+            }
+
             if (chain.MaxInFlight < 1)
             {
                 problems.Add($"{key}:MaxInFlight is {I(chain.MaxInFlight)}; it must be at least 1.");

@@ -1,6 +1,9 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using WalletGrains.Ethereum.Model;
+using WalletGrains.Ethereum.Rpc;
 using WalletGrains.Grains.Chains;
 using WalletGrains.Runtime.Testing;
 using WalletGrains.Testing;
@@ -47,7 +50,7 @@ public sealed class ChainRegistryTests(ChainAnvilFixture chain)
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Wallet:Chains:0:ChainId"] = chain.Anvil.ChainId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Wallet:Chains:0:ChainId"] = chain.Anvil.ChainId.ToString(CultureInfo.InvariantCulture),
             ["Wallet:Chains:0:RpcUrls:0"] = chain.RpcUrl.ToString(),
         });
         builder.Services.AddWalletChains(builder.Configuration);
@@ -97,6 +100,42 @@ public sealed class ChainRegistryTests(ChainAnvilFixture chain)
 
         Assert.Contains("none of its 1 RPC URL(s) answered eth_chainId", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("KEY123", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The chain's client queues POSTs beyond <c>MaxConcurrentRpcRequests</c>: two hundred reads made at once against anvil
+    /// with one POST in flight go out in a handful of merged batches, and each read gets the same answer as it does on
+    /// a client that sends every call on its own.
+    /// </summary>
+    [Fact]
+    public async Task Reads_made_at_once_share_posts_beyond_the_concurrency_limit_and_get_their_own_answers()
+    {
+        var options = Options(chain.Anvil.ChainId, chain.RpcUrl.ToString());
+        options.Chains[0].MaxConcurrentRpcRequests = 1;
+        using var registry = new ChainRegistry(options, new FakeTimeProvider());
+        var rpc = registry.Chains[0].Rpc;
+        using var direct = new EthRpcClient(chain.RpcUrl);
+        var addresses = AnvilAccount.Dev.Select(a => Address.Parse(a.Address)).ToList();
+        var ct = TestContext.Current.CancellationToken;
+
+        var reads = Enumerable.Range(0, 200).Select(i => i % 2 == 0
+            ? rpc.GetBalanceAsync(addresses[i % addresses.Count], BlockParameter.Latest, ct).ContinueWith(t => t.Result.ToString(), ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            : rpc.GetTransactionCountAsync(addresses[i % addresses.Count], BlockParameter.Latest, ct).ContinueWith(t => t.Result.ToString(CultureInfo.InvariantCulture), ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)).ToList();
+        var answers = await Task.WhenAll(reads);
+
+        var expected = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            var address = addresses[i % addresses.Count];
+            expected.Add(i % 2 == 0
+                ? (await direct.GetBalanceAsync(address, BlockParameter.Latest, ct)).ToString()
+                : (await direct.GetTransactionCountAsync(address, BlockParameter.Latest, ct)).ToString(CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(expected, answers);
+        var (posts, merged) = rpc.QueueCounts;
+        Assert.True(merged >= 1, $"{posts} POSTs, none merged");
+        Assert.InRange(posts, 2, 10);
     }
 
     private static WalletOptions Options(ulong chainId, params string[] urls) => new()
