@@ -29,8 +29,7 @@ public sealed class RpcQueueTests
     {
         await using var node = new HeldNode();
         using var client = Client(node.Server.Url);
-        var first = client.BlockNumberAsync(Cancel);
-        await node.FirstArrived.WaitAsync(Deadline, Cancel);
+        var first = await node.HoldFirstCallAsync(client);
 
         // Thirty single calls and two batches while the node holds the first POST.
         var singles = Enumerable.Range(1, 30).Select(i => client.GetBalanceAsync(AddressOf(i), BlockParameter.Latest, Cancel)).ToList();
@@ -66,8 +65,7 @@ public sealed class RpcQueueTests
     {
         await using var node = new HeldNode();
         using var client = Client(node.Server.Url, maxBatch: 10);
-        var first = client.BlockNumberAsync(Cancel);
-        await node.FirstArrived.WaitAsync(Deadline, Cancel);
+        var first = await node.HoldFirstCallAsync(client);
         var calls = Enumerable.Range(1, 25).Select(i => client.GetBalanceAsync(AddressOf(i), BlockParameter.Latest, Cancel)).ToList();
         node.Release();
         await first;
@@ -78,8 +76,7 @@ public sealed class RpcQueueTests
         await using var small = new HeldNode();
         var oneCall = System.Text.Encoding.UTF8.GetByteCount(EthRpcClientTestBodies.GetBalance(AddressOf(1)));
         using var limited = Client(small.Server.Url, maxBytes: (oneCall * 3) + 10);
-        var head = limited.BlockNumberAsync(Cancel);
-        await small.FirstArrived.WaitAsync(Deadline, Cancel);
+        var head = await small.HoldFirstCallAsync(limited);
         var more = Enumerable.Range(1, 7).Select(i => limited.GetBalanceAsync(AddressOf(i), BlockParameter.Latest, Cancel)).ToList();
         small.Release();
         await head;
@@ -93,8 +90,7 @@ public sealed class RpcQueueTests
     {
         await using var node = new HeldNode(refuse: AddressOf(2));
         using var client = Client(node.Server.Url);
-        var first = client.BlockNumberAsync(Cancel);
-        await node.FirstArrived.WaitAsync(Deadline, Cancel);
+        var first = await node.HoldFirstCallAsync(client);
         var ok = client.GetBalanceAsync(AddressOf(1), BlockParameter.Latest, Cancel);
         var refused = client.GetBalanceAsync(AddressOf(2), BlockParameter.Latest, Cancel);
         node.Release();
@@ -107,8 +103,7 @@ public sealed class RpcQueueTests
         // A node that answers the merged POST with HTTP 503 fails both callers with the classified error.
         await using var down = new HeldNode(failSecond: true);
         using var client2 = Client(down.Server.Url);
-        var head = client2.BlockNumberAsync(Cancel);
-        await down.FirstArrived.WaitAsync(Deadline, Cancel);
+        var head = await down.HoldFirstCallAsync(client2);
         var a = client2.GetBalanceAsync(AddressOf(1), BlockParameter.Latest, Cancel);
         var b = client2.GetBalanceAsync(AddressOf(2), BlockParameter.Latest, Cancel);
         down.Release();
@@ -122,8 +117,7 @@ public sealed class RpcQueueTests
     {
         await using var node = new HeldNode();
         using var client = Client(node.Server.Url);
-        var first = client.BlockNumberAsync(Cancel);
-        await node.FirstArrived.WaitAsync(Deadline, Cancel);
+        var first = await node.HoldFirstCallAsync(client);
         var impatient = client.SendAsync(EthRequests.GetBalance(AddressOf(1), BlockParameter.Latest), TimeSpan.FromMilliseconds(100), Cancel);
         var e = await Assert.ThrowsAsync<RpcException>(() => impatient);
         Assert.Equal(RpcErrorKind.Timeout, e.Kind);
@@ -158,7 +152,13 @@ public sealed class RpcQueueTests
 
         public RpcStubServer Server { get; }
 
-        public Task FirstArrived => _firstArrived.Task;
+        /// <summary>Starts a call (<c>eth_blockNumber</c>, answered 7) and returns it once this node holds it: the client's one POST is out.</summary>
+        public async Task<Task<ulong>> HoldFirstCallAsync(EthRpcClient client)
+        {
+            var first = client.BlockNumberAsync(Cancel);
+            await _firstArrived.Task.WaitAsync(Deadline, Cancel);
+            return first;
+        }
 
         /// <summary>Every POST body, in arrival order.</summary>
         public IReadOnlyList<string> Bodies => [.. _bodies];
