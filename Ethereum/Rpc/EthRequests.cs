@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using WalletGrains.Ethereum.Abi;
 using WalletGrains.Ethereum.Hex;
@@ -77,6 +78,13 @@ public static class EthRequests
     /// <summary><c>eth_getTransactionReceipt</c>; null while the transaction is not mined (or unknown).</summary>
     public static RpcRequest<RpcReceipt?> GetTransactionReceipt(Bytes32 hash) =>
         new("eth_getTransactionReceipt", [hash.ToString()], RpcReceipt.FromJson);
+
+    /// <summary>
+    /// <c>eth_getBlockReceipts</c> of the block with this hash: every receipt in transaction order, or null when the
+    /// node does not know the block. Not every node serves it (a node without it answers method-not-found).
+    /// </summary>
+    public static RpcRequest<IReadOnlyList<RpcReceipt>?> GetBlockReceipts(Bytes32 blockHash) =>
+        new("eth_getBlockReceipts", [blockHash.ToString()], e => e.ValueKind == JsonValueKind.Null ? null : RpcJson.ParseArray(e, r => RpcReceipt.FromJson(r) ?? throw new FormatException("eth_getBlockReceipts answered a null receipt.")));
 
     /// <summary><c>eth_getTransactionByHash</c>; null when the node does not know it.</summary>
     public static RpcRequest<RpcTransaction?> GetTransactionByHash(Bytes32 hash) =>

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using WalletGrains.Ethereum.Crypto;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Ethereum.Rpc;
+using WalletGrains.Grains.Storage;
 
 namespace WalletGrains.Grains.Monitoring;
 
@@ -34,10 +36,13 @@ public sealed class ChainScanner
     private readonly ILogger _logger;
     private readonly ulong _chainId;
     private readonly BlockRangeSizer _range;
+    private readonly IWalletStore? _store;
     private int _addressesPerQuery;
+    private bool? _blockReceipts;
 
     /// <summary>Creates a scanner with the chain's monitor limits.</summary>
-    public ChainScanner(EthRpcClient rpc, ulong chainId, ChainMonitorOptions options, ILogger logger)
+    /// <param name="store">Where the values of the service's own transactions are read from (their signed bytes); null reads every value from the node.</param>
+    public ChainScanner(EthRpcClient rpc, ulong chainId, ChainMonitorOptions options, ILogger logger, IWalletStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(rpc);
         ArgumentNullException.ThrowIfNull(options);
@@ -45,6 +50,7 @@ public sealed class ChainScanner
         _rpc = rpc;
         _chainId = chainId;
         _logger = logger;
+        _store = store;
         _range = new BlockRangeSizer(options.MaxBlockRange);
         _addressesPerQuery = options.AddressesPerQuery;
     }
@@ -67,8 +73,11 @@ public sealed class ChainScanner
         var addresses = watched.OrderBy(a => a.ToLowerHex(), StringComparer.Ordinal).ToList();
         var (to, logs) = await ReadLogsAsync(from, target, addresses, cancellationToken);
 
+        // Native transfers need each transaction's value. With receipts per block the blocks are read as hashes and
+        // only the candidates' values are looked up; a node without eth_getBlockReceipts serves the blocks in full.
+        var receiptsPerBlock = addresses.Count > 0 && _blockReceipts != false;
         var blocks = new List<ScannedBlock>((int)(to - from + 1));
-        var candidates = new List<(RpcTransaction Tx, ScannedBlock Block)>();
+        var read = new List<RpcBlock>((int)(to - from + 1));
         for (var start = from; start <= to; start += BlocksPerBatch)
         {
             var end = Math.Min(to, start + BlocksPerBatch - 1);
@@ -76,7 +85,7 @@ public sealed class ChainScanner
             var items = new List<RpcBatchItem<RpcBlock?>>();
             for (var n = start; n <= end; n++)
             {
-                items.Add(batch.Add(EthRequests.GetBlockByNumber(n, fullTransactions: addresses.Count > 0)));
+                items.Add(batch.Add(EthRequests.GetBlockByNumber(n, fullTransactions: addresses.Count > 0 && !receiptsPerBlock)));
             }
 
             await _rpc.SendBatchAsync(batch, cancellationToken: cancellationToken);
@@ -93,16 +102,8 @@ public sealed class ChainScanner
                     return ScanResult.Moved($"block {block.Number} ({block.Hash}) has parent {block.ParentHash}, not {previous.Hash}");
                 }
 
-                var scanned = new ScannedBlock(block.Number, block.Hash, block.ParentHash);
-                blocks.Add(scanned);
-                foreach (var tx in block.Transactions ?? [])
-                {
-                    // Creations count only as outgoing: the new contract's address is known from the receipt alone.
-                    if (!tx.Value.IsZero && (watched.Contains(tx.From) || (tx.To is { } recipient && watched.Contains(recipient))))
-                    {
-                        candidates.Add((tx, scanned));
-                    }
-                }
+                blocks.Add(new ScannedBlock(block.Number, block.Hash, block.ParentHash));
+                read.Add(block);
             }
         }
 
@@ -117,7 +118,25 @@ public sealed class ChainScanner
             events.AddRange(ActivityEvents.FromLog(log, watched));
         }
 
-        var moved = await AddNativeTransfersAsync(candidates, watched, events, cancellationToken);
+        string? moved;
+        if (!receiptsPerBlock)
+        {
+            moved = await AddNativeTransfersAsync(FullBlockCandidates(read, blocks, watched), watched, events, cancellationToken);
+        }
+        else
+        {
+            var fromReceipts = await AddNativeTransfersFromReceiptsAsync(read, blocks, watched, events, cancellationToken);
+            if (fromReceipts.Unsupported is { } refusal)
+            {
+                _blockReceipts = false;
+                MonitorLog.BlockReceiptsUnsupported(_logger, _chainId, refusal);
+                return await ScanAsync(from, target, anchor, watched, cancellationToken);
+            }
+
+            _blockReceipts = true;
+            moved = fromReceipts.Moved;
+        }
+
         if (moved is not null)
         {
             return ScanResult.Moved(moved);
@@ -126,6 +145,28 @@ public sealed class ChainScanner
         // Block order; within a transaction its native value moves before its logs (OrderBy is stable for the rest).
         IReadOnlyList<ActivityEvent> ordered = [.. events.OrderBy(e => e.BlockNumber).ThenBy(e => e.TransactionIndex).ThenBy(e => e.LogIndex is { } i ? i + 1 : 0)];
         return new ScanResult(to, blocks, ordered, null);
+    }
+
+    /// <summary>Whether the node serves <c>eth_getBlockReceipts</c>: null until a scan asked.</summary>
+    public bool? BlockReceipts => _blockReceipts;
+
+    /// <summary>The value-moving transactions of full blocks that a followed address sent or receives.</summary>
+    private static List<(RpcTransaction Tx, ScannedBlock Block)> FullBlockCandidates(List<RpcBlock> read, List<ScannedBlock> blocks, IReadOnlySet<Address> watched)
+    {
+        var candidates = new List<(RpcTransaction Tx, ScannedBlock Block)>();
+        for (var i = 0; i < read.Count; i++)
+        {
+            foreach (var tx in read[i].Transactions ?? [])
+            {
+                // Creations count only as outgoing: the new contract's address is known from the receipt alone.
+                if (!tx.Value.IsZero && (watched.Contains(tx.From) || (tx.To is { } recipient && watched.Contains(recipient))))
+                {
+                    candidates.Add((tx, blocks[i]));
+                }
+            }
+        }
+
+        return candidates;
     }
 
     /// <summary>
@@ -231,5 +272,170 @@ public sealed class ChainScanner
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Native transfers from each block's receipts (<c>eth_getBlockReceipts</c>): the successful transactions a followed
+    /// address sent or receives are the candidates. Their values come from this service's own signed attempts where
+    /// it sent them (the bytes whose hash the receipt names), otherwise from <c>eth_getTransactionByHash</c>.
+    /// Answers why the step is void when an answer belongs to another chain, or why the node cannot serve receipts per block.
+    /// </summary>
+    private async Task<(string? Moved, string? Unsupported)> AddNativeTransfersFromReceiptsAsync(
+        List<RpcBlock> read, List<ScannedBlock> blocks, IReadOnlySet<Address> watched, List<ActivityEvent> events, CancellationToken cancellationToken)
+    {
+        var candidates = new List<(RpcReceipt Receipt, ScannedBlock Block)>();
+        for (var start = 0; start < read.Count; start += BlocksPerBatch)
+        {
+            var batch = new RpcBatch();
+            var items = new List<(int Index, RpcBatchItem<IReadOnlyList<RpcReceipt>?> Item)>();
+            for (var i = start; i < Math.Min(read.Count, start + BlocksPerBatch); i++)
+            {
+                if (read[i].TransactionHashes.Count > 0)
+                {
+                    items.Add((i, batch.Add(EthRequests.GetBlockReceipts(read[i].Hash))));
+                }
+            }
+
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            await _rpc.SendBatchAsync(batch, cancellationToken: cancellationToken);
+            foreach (var (i, item) in items)
+            {
+                if (item.Error is { } error && _blockReceipts != true && IsUnsupported(error))
+                {
+                    return (null, error.RpcMessage ?? error.Message);
+                }
+
+                var block = blocks[i];
+                var hashes = read[i].TransactionHashes;
+                if (item.Value is not { } receipts)
+                {
+                    return ($"the receipts of block {block.Number} ({block.Hash}) are gone", null);
+                }
+
+                if (receipts.Count != hashes.Count)
+                {
+                    return ($"block {block.Number} ({block.Hash}) has {hashes.Count} transactions but {receipts.Count} receipts", null);
+                }
+
+                foreach (var receipt in receipts)
+                {
+                    if (receipt.BlockHash != block.Hash || receipt.TransactionIndex >= (ulong)hashes.Count || hashes[(int)receipt.TransactionIndex] != receipt.TransactionHash)
+                    {
+                        return ($"the receipt of {receipt.TransactionHash} is not in block {block.Number} ({block.Hash})", null);
+                    }
+
+                    // EIP-658 status 0: reverted, no value moved. Creations count only as outgoing, as with full blocks.
+                    if (receipt.Status != 0 && (watched.Contains(receipt.From) || (receipt.To is { } recipient && watched.Contains(recipient))))
+                    {
+                        candidates.Add((receipt, block));
+                    }
+                }
+            }
+        }
+
+        if (candidates.Count == 0)
+        {
+            return (null, null);
+        }
+
+        var values = await SignedValuesAsync(candidates.Select(c => c.Receipt.TransactionHash).ToList(), cancellationToken);
+        var lookups = new RpcBatch();
+        var looked = new Dictionary<Bytes32, RpcBatchItem<RpcTransaction?>>();
+        foreach (var (receipt, _) in candidates)
+        {
+            if (!values.ContainsKey(receipt.TransactionHash) && !looked.ContainsKey(receipt.TransactionHash))
+            {
+                looked[receipt.TransactionHash] = lookups.Add(EthRequests.GetTransactionByHash(receipt.TransactionHash));
+            }
+        }
+
+        if (lookups.Count > 0)
+        {
+            await _rpc.SendBatchAsync(lookups, cancellationToken: cancellationToken);
+        }
+
+        foreach (var (receipt, block) in candidates)
+        {
+            if (!values.TryGetValue(receipt.TransactionHash, out var value))
+            {
+                if (looked[receipt.TransactionHash].Value is not { } tx || tx.BlockHash != block.Hash)
+                {
+                    return ($"the transaction {receipt.TransactionHash} is not in block {block.Number} ({block.Hash})", null);
+                }
+
+                value = tx.Value;
+            }
+
+            if (value.IsZero || (receipt.To ?? receipt.ContractAddress) is not { } to)
+            {
+                continue;
+            }
+
+            events.AddRange(ActivityEvents.FromNativeTransfer(receipt.TransactionHash, receipt.TransactionIndex, block.Number, block.Hash, receipt.From, to, value, watched));
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>
+    /// Values of the transactions among <paramref name="hashes"/> that this service signed, read from their stored
+    /// bytes (which hash to exactly the transaction the receipt names). Without a store, none.
+    /// </summary>
+    private async Task<Dictionary<Bytes32, UInt256>> SignedValuesAsync(List<Bytes32> hashes, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<Bytes32, UInt256>();
+        if (_store is null)
+        {
+            return values;
+        }
+
+        foreach (var (hash, raw) in await _store.FindSignedAttemptsAsync(hashes, cancellationToken))
+        {
+            if (TryReadValue(hash, raw, out var value))
+            {
+                values[hash] = value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>The value of the signed transaction <paramref name="raw"/>, when its bytes hash to <paramref name="hash"/> and parse.</summary>
+    private static bool TryReadValue(Bytes32 hash, byte[] raw, out UInt256 value)
+    {
+        value = default;
+        Span<byte> digest = stackalloc byte[Bytes32.Length];
+        Keccak256.Hash(raw, digest);
+        if (Bytes32.FromBytes(digest) != hash || !TransactionEncoding.TryDecodeSigned(raw, out var tx, out _, out _))
+        {
+            return false;
+        }
+
+        value = tx.Value;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a node's error says it does not serve the method at all (JSON-RPC -32601, or the wording of nodes and
+    /// providers that answer otherwise), rather than that this call failed.
+    /// </summary>
+    internal static bool IsUnsupported(RpcException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.Code == -32601)
+        {
+            return true;
+        }
+
+        var message = error.RpcMessage ?? "";
+        return message.Contains("not supported", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("unsupported", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("not available", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("method not found", StringComparison.OrdinalIgnoreCase);
     }
 }

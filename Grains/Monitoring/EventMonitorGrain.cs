@@ -83,7 +83,7 @@ public sealed class EventMonitorGrain : Grain, IEventMonitorGrain, IRemindable
 
         _chain = chain;
         _options = chain.Options.Monitor;
-        _scanner = new ChainScanner(chain.Rpc, chainId, _options, _logger);
+        _scanner = new ChainScanner(chain.Rpc, chainId, _options, _logger, _store);
         if (_options.Enabled)
         {
             await FollowAsync();

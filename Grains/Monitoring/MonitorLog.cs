@@ -29,6 +29,9 @@ internal static partial class MonitorLog
     [LoggerMessage(EventId = 2409, Level = LogLevel.Debug, Message = "Event monitor {ChainId}: the node's head {Head} is below the cursor block {Cursor}; waiting for it")]
     public static partial void NodeBehind(ILogger logger, ulong chainId, ulong head, ulong cursor);
 
+    [LoggerMessage(EventId = 2410, Level = LogLevel.Information, Message = "Event monitor {ChainId}: the node does not serve eth_getBlockReceipts ({Reason}); reading blocks with full transactions instead")]
+    public static partial void BlockReceiptsUnsupported(ILogger logger, ulong chainId, string reason);
+
     [LoggerMessage(EventId = 2407, Level = LogLevel.Warning, Message = "Could not start the event monitor of chain {ChainId}: {Reason}; retrying")]
     public static partial void StartFailed(ILogger logger, ulong chainId, string reason);
 

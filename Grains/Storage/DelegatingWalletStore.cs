@@ -32,6 +32,9 @@ public abstract class DelegatingWalletStore(IWalletStore inner, bool ownsInner =
     public virtual Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default) =>
         Inner.FindIdempotencyKeysAsync(keys, cancellationToken);
 
+    public virtual Task<IReadOnlyDictionary<Bytes32, byte[]>> FindSignedAttemptsAsync(IReadOnlyCollection<Bytes32> hashes, CancellationToken cancellationToken = default) =>
+        Inner.FindSignedAttemptsAsync(hashes, cancellationToken);
+
     public virtual Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default) =>
         Inner.InsertApiKeyAsync(apiKey, cancellationToken);
 

@@ -40,6 +40,12 @@ public interface IWalletStore
     /// </summary>
     Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The signed bytes of the stored attempts among <paramref name="hashes"/> (any attempt of any transaction, live or
+    /// not), by hash. Hashes this store never signed are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<Bytes32, byte[]>> FindSignedAttemptsAsync(IReadOnlyCollection<Bytes32> hashes, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a new API key (its hash only).</summary>
     Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default);
 

@@ -17,7 +17,7 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
     private readonly Dictionary<string, TransactionRow> _transactions = new(StringComparer.Ordinal);
     private readonly Dictionary<(long ChainId, string From, long Nonce), string> _nonceHolders = [];
     private readonly Dictionary<string, SortedList<int, AttemptRow>> _attempts = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _attemptHashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _attemptHashes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ApiKeyId, string Key), IdempotencyRecord> _idempotencyKeys = [];
     private readonly Dictionary<string, ApiKeyRow> _apiKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _apiKeyHashes = new(StringComparer.Ordinal);
@@ -116,6 +116,25 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
         lock (_gate)
         {
             return [.. apiKeyIds.Select((a, i) => _idempotencyKeys.GetValueOrDefault((a, names[i]))).OfType<IdempotencyRecord>()];
+        }
+    });
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<Bytes32, byte[]>> FindSignedAttemptsAsync(IReadOnlyCollection<Bytes32> hashes, CancellationToken cancellationToken = default) => Run<IReadOnlyDictionary<Bytes32, byte[]>>(() =>
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        lock (_gate)
+        {
+            var found = new Dictionary<Bytes32, byte[]>();
+            foreach (var hash in hashes)
+            {
+                if (_attemptHashes.TryGetValue(hash.ToHex(), out var raw))
+                {
+                    found[hash] = [.. raw];
+                }
+            }
+
+            return found;
         }
     });
 
@@ -304,7 +323,7 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
                 throw WalletStoreConflicts.AttemptSeq(plan, row.TransactionId, row.Seq, null);
             }
 
-            if (!_attemptHashes.Add(row.Hash))
+            if (!_attemptHashes.TryAdd(row.Hash, row.Raw))
             {
                 throw WalletStoreConflicts.AttemptHash(plan, row.TransactionId, row.Hash, null);
             }

@@ -452,6 +452,29 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<Bytes32, byte[]>> FindSignedAttemptsAsync(IReadOnlyCollection<Bytes32> hashes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        var found = new Dictionary<Bytes32, byte[]>();
+        if (hashes.Count == 0)
+        {
+            return found;
+        }
+
+        // One statement whatever the number of hashes, through the unique index on hash.
+        var byText = hashes.Distinct().ToDictionary(h => h.ToHex(), StringComparer.Ordinal);
+        await using var command = _dataSource.CreateCommand("SELECT hash, raw FROM attempts WHERE hash = ANY($1::text[])");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. byText.Keys] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found[byText[reader.GetString(0)]] = reader.GetFieldValue<byte[]>(1);
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
     public async Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default)
     {
         var row = ApiKeyRow.Create(apiKey);

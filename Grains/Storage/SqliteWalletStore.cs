@@ -181,6 +181,36 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyDictionary<Bytes32, byte[]>> FindSignedAttemptsAsync(IReadOnlyCollection<Bytes32> hashes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        if (hashes.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyDictionary<Bytes32, byte[]>>(new Dictionary<Bytes32, byte[]>());
+        }
+
+        // One read on one connection: the same prepared lookup through the unique index on hash, once per hash.
+        return _file.ReadAsync<IReadOnlyDictionary<Bytes32, byte[]>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT raw FROM attempts WHERE hash = $hash;";
+            var parameter = command.Parameters.Add("$hash", SqliteType.Text);
+            var found = new Dictionary<Bytes32, byte[]>();
+            foreach (var hash in hashes)
+            {
+                parameter.Value = hash.ToHex();
+                using var reader = command.ExecuteReader();
+                if (reader.Read())
+                {
+                    found[hash] = (byte[])reader.GetValue(0);
+                }
+            }
+
+            return found;
+        });
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default)
     {
         var (apiKeyIds, names) = WalletColumns.IdempotencyKeyColumns(keys);

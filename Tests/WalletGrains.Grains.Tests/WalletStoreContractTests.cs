@@ -173,6 +173,30 @@ public abstract partial class WalletStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Signed_attempts_are_found_by_hash_whatever_their_transaction()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alice = NewAddress();
+        var bob = NewAddress();
+        var bumped = Transaction(1, alice, 0, attempts: 2);
+        var other = Transaction(1, bob, 0);
+        await Store.CommitAsync(Write(Account(1, alice, 1), 0, inserted: [bumped]), ct);
+        await Store.CommitAsync(Write(Account(1, bob, 1), 0, inserted: [other]), ct);
+
+        // Every attempt of every account answers with its exact bytes; unknown and repeated hashes add nothing.
+        var wanted = new[] { bumped.Attempts[1].Hash, NewHash(), other.Attempts[0].Hash, bumped.Attempts[0].Hash, other.Attempts[0].Hash };
+        var found = await Store.FindSignedAttemptsAsync(wanted, ct);
+        Assert.Equal(3, found.Count);
+        foreach (var attempt in bumped.Attempts.Concat(other.Attempts))
+        {
+            Assert.Equal(attempt.Raw.ToArray(), found[attempt.Hash]);
+        }
+
+        Assert.Empty(await Store.FindSignedAttemptsAsync([NewHash()], ct));
+        Assert.Empty(await Store.FindSignedAttemptsAsync([], ct));
+    }
+
+    [Fact]
     public async Task Taken_idempotency_key_rolls_back_the_whole_commit()
     {
         var alice = NewAddress();

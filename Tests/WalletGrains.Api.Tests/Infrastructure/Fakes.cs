@@ -165,6 +165,9 @@ internal sealed class FakeWalletStore : IWalletStore
     public Task<IReadOnlyList<IdempotencyRecord>> FindIdempotencyKeysAsync(IReadOnlyCollection<(string ApiKeyId, string Key)> keys, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<IdempotencyRecord>>([]);
 
+    public Task<IReadOnlyDictionary<Bytes32, byte[]>> FindSignedAttemptsAsync(IReadOnlyCollection<Bytes32> hashes, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<Bytes32, byte[]>>(new Dictionary<Bytes32, byte[]>());
+
     public Task InsertApiKeyAsync(ApiKeyRecord apiKey, CancellationToken cancellationToken = default)
     {
         Writes.Enqueue("api_key:" + apiKey.Id);

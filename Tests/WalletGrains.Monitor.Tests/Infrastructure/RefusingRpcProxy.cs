@@ -13,7 +13,8 @@ namespace WalletGrains.Monitor.Tests;
 /// <summary>
 /// A JSON-RPC proxy in front of anvil that behaves like a node with a log range limit: <c>eth_getLogs</c> over more
 /// than <see cref="MaxRange"/> blocks is refused with reth's wording and code (-32602 "query exceeds max block
-/// range N"); everything else, batches included (item by item), goes to anvil unchanged.
+/// range N"); methods in <see cref="Unsupported"/> are answered as a node without them answers (-32601); everything
+/// else, batches included (item by item), goes to anvil unchanged. Every call is recorded in <see cref="Calls"/>.
 /// </summary>
 public sealed class RefusingRpcProxy : IAsyncDisposable
 {
@@ -36,6 +37,12 @@ public sealed class RefusingRpcProxy : IAsyncDisposable
 
     /// <summary>eth_getLogs queries refused so far.</summary>
     public int Refused => Volatile.Read(ref _refused);
+
+    /// <summary>Methods this proxy answers with -32601, as a node that does not serve them.</summary>
+    public ConcurrentDictionary<string, bool> Unsupported { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every call received, in order: method and parameters.</summary>
+    public ConcurrentQueue<(string Method, JsonArray? Params)> Calls { get; } = new();
 
     /// <summary>The block range of every eth_getLogs query passed on to anvil.</summary>
     public ConcurrentQueue<ulong> AcceptedRanges { get; } = new();
@@ -87,6 +94,18 @@ public sealed class RefusingRpcProxy : IAsyncDisposable
 
     private async Task<JsonNode> AnswerAsync(JsonNode request)
     {
+        var method = (string?)request["method"] ?? "";
+        Calls.Enqueue((method, request["params"]?.DeepClone() as JsonArray));
+        if (Unsupported.ContainsKey(method))
+        {
+            return new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["id"] = request["id"]?.DeepClone(),
+                ["error"] = new JsonObject { ["code"] = -32601, ["message"] = $"the method {method} does not exist/is not available" },
+            };
+        }
+
         if ((string?)request["method"] == "eth_getLogs" && request["params"]?[0] is JsonObject filter
             && TryBlock(filter["fromBlock"], out var from) && TryBlock(filter["toBlock"], out var to))
         {
