@@ -21,9 +21,10 @@ public sealed record ScanResult(ulong To, IReadOnlyList<ScannedBlock> Blocks, IR
 
 /// <summary>
 /// Reads one step of blocks for an event monitor: <c>eth_getLogs</c> for Transfer and Approval with the followed
-/// addresses as topic OR-lists (in topic 1 and in topic 2, across every contract), the blocks themselves (hash chain,
-/// and with full transactions the native transfers), and receipts of candidate native transfers (only successful
-/// ones count). Every answer must belong to the same chain: each block's parent is the previous block (the first's is
+/// addresses as topic OR-lists (in topic 1 and in topic 2, across every contract), the blocks themselves (hash chain),
+/// and for native transfers each block's receipts, with the values of the candidates from the service's own signed
+/// attempts or from the node (only successful transfers count). A node without <c>eth_getBlockReceipts</c> is read
+/// with full blocks and the candidates' receipts instead. Every answer must belong to the same chain: each block's parent is the previous block (the first's is
 /// the anchor), and each log and receipt names the block hash read; otherwise the step reports <see cref="ScanResult.ChainMoved"/>.
 /// The block range adapts to what the node accepts (<see cref="BlockRangeSizer"/>, <see cref="LogQueryRefusal"/>).
 /// </summary>
