@@ -24,8 +24,9 @@ public sealed record ScanResult(ulong To, IReadOnlyList<ScannedBlock> Blocks, IR
 /// addresses as topic OR-lists (in topic 1 and in topic 2, across every contract), the blocks themselves (hash chain),
 /// and for native transfers each block's receipts, with the values of the candidates from the service's own signed
 /// attempts or from the node (only successful transfers count). A node without <c>eth_getBlockReceipts</c> is read
-/// with full blocks and the candidates' receipts instead. Every answer must belong to the same chain: each block's parent is the previous block (the first's is
-/// the anchor), and each log and receipt names the block hash read; otherwise the step reports <see cref="ScanResult.ChainMoved"/>.
+/// with full blocks and the candidates' receipts instead. Every answer must belong to the same chain: each block's
+/// parent is the previous block (the first's is the anchor), and each log and receipt names the block hash read;
+/// otherwise the step reports <see cref="ScanResult.ChainMoved"/>.
 /// The block range adapts to what the node accepts (<see cref="BlockRangeSizer"/>, <see cref="LogQueryRefusal"/>).
 /// </summary>
 public sealed class ChainScanner
@@ -134,7 +135,6 @@ public sealed class ChainScanner
                 return await ScanAsync(from, target, anchor, watched, cancellationToken);
             }
 
-            _blockReceipts = true;
             moved = fromReceipts.Moved;
         }
 
@@ -147,9 +147,6 @@ public sealed class ChainScanner
         IReadOnlyList<ActivityEvent> ordered = [.. events.OrderBy(e => e.BlockNumber).ThenBy(e => e.TransactionIndex).ThenBy(e => e.LogIndex is { } i ? i + 1 : 0)];
         return new ScanResult(to, blocks, ordered, null);
     }
-
-    /// <summary>Whether the node serves <c>eth_getBlockReceipts</c>: null until a scan asked.</summary>
-    public bool? BlockReceipts => _blockReceipts;
 
     /// <summary>The value-moving transactions of full blocks that a followed address sent or receives.</summary>
     private static List<(RpcTransaction Tx, ScannedBlock Block)> FullBlockCandidates(List<RpcBlock> read, List<ScannedBlock> blocks, IReadOnlySet<Address> watched)
@@ -312,7 +309,9 @@ public sealed class ChainScanner
 
                 var block = blocks[i];
                 var hashes = read[i].TransactionHashes;
-                if (item.Value is not { } receipts)
+                var receipts = item.Value;
+                _blockReceipts = true;
+                if (receipts is null)
                 {
                     return ($"the receipts of block {block.Number} ({block.Hash}) are gone", null);
                 }
