@@ -16,6 +16,17 @@ public sealed class RpcQueueTests
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>Balances of addresses 1 and 2 asked while the node holds the client's first call, then the hold released: one merged POST.</summary>
+    private static async Task<(Task<UInt256> First, Task<UInt256> Second)> TwoBalancesBehindAHeldCallAsync(HeldNode node, EthRpcClient client)
+    {
+        var held = await node.HoldFirstCallAsync(client);
+        var first = client.GetBalanceAsync(AddressOf(1), BlockParameter.Latest, Cancel);
+        var second = client.GetBalanceAsync(AddressOf(2), BlockParameter.Latest, Cancel);
+        node.Release();
+        await held;
+        return (first, second);
+    }
+
     private static EthRpcClient Client(Uri url, int maxConcurrent = 1, int maxBatch = 100, int maxBytes = 1_000_000) =>
         new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new RpcClientOptions(url)
         {
@@ -90,11 +101,7 @@ public sealed class RpcQueueTests
     {
         await using var node = new HeldNode(refuse: AddressOf(2));
         using var client = Client(node.Server.Url);
-        var first = await node.HoldFirstCallAsync(client);
-        var ok = client.GetBalanceAsync(AddressOf(1), BlockParameter.Latest, Cancel);
-        var refused = client.GetBalanceAsync(AddressOf(2), BlockParameter.Latest, Cancel);
-        node.Release();
-        await first;
+        var (ok, refused) = await TwoBalancesBehindAHeldCallAsync(node, client);
         Assert.Equal((UInt256)1UL, await ok);
         var e = await Assert.ThrowsAsync<RpcException>(() => refused);
         Assert.Equal(-32000, e.Code);
@@ -103,11 +110,7 @@ public sealed class RpcQueueTests
         // A node that answers the merged POST with HTTP 503 fails both callers with the classified error.
         await using var down = new HeldNode(failSecond: true);
         using var client2 = Client(down.Server.Url);
-        var head = await down.HoldFirstCallAsync(client2);
-        var a = client2.GetBalanceAsync(AddressOf(1), BlockParameter.Latest, Cancel);
-        var b = client2.GetBalanceAsync(AddressOf(2), BlockParameter.Latest, Cancel);
-        down.Release();
-        await head;
+        var (a, b) = await TwoBalancesBehindAHeldCallAsync(down, client2);
         Assert.Equal(RpcErrorKind.ServerUnavailable, (await Assert.ThrowsAsync<RpcException>(() => a)).Kind);
         Assert.Equal(RpcErrorKind.ServerUnavailable, (await Assert.ThrowsAsync<RpcException>(() => b)).Kind);
     }
