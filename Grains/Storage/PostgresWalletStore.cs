@@ -6,8 +6,10 @@ namespace WalletGrains.Grains.Storage;
 
 /// <summary>
 /// <see cref="IWalletStore"/> on PostgreSQL (sql/postgresql/0002_wallet.sql and 0006_commit_checks.sql; migrate first with
-/// <see cref="WalletSchema"/>). Account commits go through a group-commit queue: the commits that arrive while one
-/// group is being written go together in the next, as one transaction of one round trip whatever its size: one
+/// <see cref="WalletSchema"/>). Account commits go through group-commit queues, one for commits that insert
+/// transactions (sends) and one for those that only update (polls, broadcasts), so neither waits behind the other's
+/// groups; an account's own commits never overlap, as each waits for the previous. In a queue, the commits that arrive
+/// while one group is being written go together in the next, as one transaction of one round trip whatever its size: one
 /// batch (per commit a version swap, then one multi-row statement per table over unnest'ed arrays, then the group's
 /// events), which PostgreSQL commits as an implicit transaction. If any commit of a group fails (a stale version, a
 /// taken key, a constraint), the group is rolled back and its commits are written one by one, in two round trips
@@ -102,7 +104,8 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id WHERE t.id = $1 ORDER BY a.seq";
 
     /// <summary>
-    /// Groups written at once, each on its own connection. More than one lets a group's first round trip overlap
+    /// Send groups written at once, each on its own connection (commits without new transactions have one more lane of
+    /// their own). More than one lets a group's first round trip overlap
     /// another's COMMIT, but the groups then queue on the event counter's lock; on the 2-core bench machine two
     /// lanes measured no faster than one and used more CPU (bench/README.md).
     /// </summary>
@@ -124,7 +127,16 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
+    /// <summary>Commits that insert transactions: the send path, which callers wait on for their answer.</summary>
     private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _commits;
+
+    /// <summary>
+    /// Commits that insert none (a poll's receipts and promotions, broadcast marks, bumps): a lane of their own, so a
+    /// send never waits behind a poll's rows. A block's poll writes 30-odd rows and ~50 events per account and took
+    /// 9–20 ms in the shared lane under load, which every send queued behind it added to its answer
+    /// (bench/WalletGrains.Bench.Send/README.md, session 22). Ungathered: such commits are sparse and large.
+    /// </summary>
+    private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _updates;
     private long _groupsTogether;
     private long _commitsTogether;
     private long _commitsAlone;
@@ -137,6 +149,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         _dataSource = dataSource;
         _commits = new GroupCommitQueue<WalletWritePlan, AccountRecord>(
             CommitGroupAsync, commitLanes, MaxGroup, new GroupGathering(gatherWindow ?? DefaultGatherWindow, GatherTarget));
+        _updates = new GroupCommitQueue<WalletWritePlan, AccountRecord>(CommitGroupAsync, 1, MaxGroup, GroupGathering.None);
     }
 
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
@@ -191,7 +204,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             return Task.FromException<AccountRecord>(ex);
         }
 
-        return _commits.EnqueueAsync(plan, cancellationToken);
+        return (plan.Inserted.Count > 0 ? _commits : _updates).EnqueueAsync(plan, cancellationToken);
     }
 
     /// <summary>
@@ -556,6 +569,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _commits.DisposeAsync();
+        await _updates.DisposeAsync();
         if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync();

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Npgsql;
 using WalletGrains.Grains.Storage;
 using WalletGrains.Runtime;
 using WalletGrains.Testing;
@@ -111,6 +112,63 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
         await Assert.ThrowsAsync<InconsistentStateException>(() => stale);
         Assert.Equal(3, (await fresh).Version);
         Assert.InRange(store.GroupCommits.CommitsAlone - after.CommitsAlone, 1, 2);
+    }
+
+    [Fact]
+    public async Task Sends_and_status_updates_do_not_wait_behind_each_other()
+    {
+        // A send held up in the database (here by a row lock another session takes on its account) must not hold up
+        // another account's poll update, nor that update a second send; the held send then lands as if nothing happened.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (held, polled, other) = (WalletStoreTestData.NewAddress(), WalletStoreTestData.NewAddress(), WalletStoreTestData.NewAddress());
+        var polledTx = WalletStoreTestData.Transaction(1, polled, 0, status: TransactionStatus.Submitted);
+        await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, held, 1), 0, WalletStoreTestData.Transaction(1, held, 0)), cancellationToken);
+        await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, polled, 1), 0, polledTx), cancellationToken);
+
+        await using var blocker = new NpgsqlConnection(_connectionString);
+        await blocker.OpenAsync(cancellationToken);
+        await using var lockTaken = await blocker.BeginTransactionAsync(cancellationToken);
+        await using (var lockRow = new NpgsqlCommand("SELECT version FROM accounts WHERE chain_id = 1 AND address = $1 FOR UPDATE", blocker, lockTaken))
+        {
+            lockRow.Parameters.Add(new NpgsqlParameter<string> { TypedValue = held.ToLowerHex() });
+            await lockRow.ExecuteScalarAsync(cancellationToken);
+        }
+
+        var heldSend = Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, held, 2), 1, WalletStoreTestData.Transaction(1, held, 1)), cancellationToken);
+        await WaitForLockWaitAsync(cancellationToken);
+
+        var mined = polledTx.WithStatus(TransactionStatus.Mined, WalletStoreTestData.T0.AddSeconds(12), null);
+        var update = Store.CommitAsync(WalletStoreTestData.Write(WalletStoreTestData.Account(1, polled, 1), 1, updated: [mined]), cancellationToken);
+        Assert.Equal(2, (await update.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken)).Version);
+        Assert.Equal(TransactionStatus.Mined, (await Store.GetTransactionAsync(polledTx.Id, cancellationToken))!.Status);
+        Assert.False(heldSend.IsCompleted, "the send went through while its account row was locked");
+
+        // Another update goes through too; a send of another account queued now shares the held send's lane and lands
+        // once the lock is gone.
+        var confirmed = mined.WithStatus(TransactionStatus.Confirmed, WalletStoreTestData.T0.AddSeconds(48), null);
+        var secondUpdate = Store.CommitAsync(WalletStoreTestData.Write(WalletStoreTestData.Account(1, polled, 1), 2, updated: [confirmed]), cancellationToken);
+        Assert.Equal(3, (await secondUpdate.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken)).Version);
+        var otherSend = Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, other, 1), 0, WalletStoreTestData.Transaction(1, other, 0)), cancellationToken);
+
+        await lockTaken.RollbackAsync(cancellationToken);
+        Assert.Equal(2, (await heldSend.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken)).Version);
+        Assert.Equal(1, (await otherSend.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken)).Version);
+        Assert.Equal([0UL, 1UL], (await Store.GetLiveTransactionsAsync(1, held, cancellationToken)).Select(t => t.Nonce));
+    }
+
+    /// <summary>Waits until some session of this database waits for a lock (the held send's group), with a deadline.</summary>
+    private async Task WaitForLockWaitAsync(CancellationToken cancellationToken)
+    {
+        await using var probe = new NpgsqlConnection(_connectionString);
+        await probe.OpenAsync(cancellationToken);
+        await using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", probe);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((long)(await waiting.ExecuteScalarAsync(cancellationToken))! == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the send never reached the locked account row");
+            await Task.Delay(10, cancellationToken);
+        }
     }
 
     /// <summary>Commits a transaction with an event; answers weak references to the id and the event's data, which the rows written carry.</summary>
