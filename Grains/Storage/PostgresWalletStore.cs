@@ -127,16 +127,19 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
+
     /// <summary>Commits that insert transactions: the send path, which callers wait on for their answer.</summary>
     private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _commits;
 
     /// <summary>
     /// Commits that insert none (a poll's receipts and promotions, broadcast marks, bumps): a lane of their own, so a
-    /// send never waits behind a poll's rows. A block's poll writes 30-odd rows and ~50 events per account and took
-    /// 9–20 ms in the shared lane under load, which every send queued behind it added to its answer
-    /// (bench/WalletGrains.Bench.Send/README.md, session 22). Ungathered: such commits are sparse and large.
+    /// send never waits behind another account's poll (its own account's poll holds its grain's turn). A block's poll
+    /// writes 30-odd rows and ~50 events per account and took 9–20 ms in the shared lane under load, which every send
+    /// queued behind it added to its answer (bench/WalletGrains.Bench.Send/README.md, session 22). Ungathered: such
+    /// commits are sparse and large.
     /// </summary>
     private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _updates;
+
     private long _groupsTogether;
     private long _commitsTogether;
     private long _commitsAlone;
