@@ -111,6 +111,5 @@ internal interface IRpcBatchEntry
     void Complete(JsonElement response, int httpStatus, long? expectedId = null);
 
     /// <summary>Fails the item; ignored if an outcome was set already.</summary>
-
     void Fail(RpcException error);
 }

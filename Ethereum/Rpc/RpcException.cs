@@ -9,6 +9,9 @@ namespace WalletGrains.Ethereum.Rpc;
 /// <summary>A JSON-RPC call that failed: the node's error object or a transport failure, with its classified <see cref="Kind"/>.</summary>
 public sealed class RpcException : Exception
 {
+    /// <summary>The JSON-RPC 2.0 code for "method not found".</summary>
+    public const int MethodNotFoundCode = -32601;
+
     /// <summary>Creates an unclassified exception.</summary>
     public RpcException()
         : this("", RpcErrorKind.Unknown, "JSON-RPC call failed.")
@@ -69,6 +72,20 @@ public sealed class RpcException : Exception
 
     /// <summary>The HTTP status of the response, when one arrived.</summary>
     public int? HttpStatus { get; }
+
+    /// <summary>
+    /// Whether the node says it does not serve the called method at all (JSON-RPC -32601, or the wording of nodes and
+    /// providers that answer with another code), rather than that this call failed. The <see cref="Kind"/> stays what
+    /// it was: callers that can do without the method decide what that means.
+    /// </summary>
+    public bool IsMethodUnsupported =>
+        Code == MethodNotFoundCode
+        || (RpcMessage is { } message
+            && (message.Contains("not supported", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("unsupported", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("not available", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("method not found", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Builds the exception for a JSON-RPC error object.</summary>
     public static RpcException FromErrorObject(string method, JsonElement error, int? httpStatus = null)

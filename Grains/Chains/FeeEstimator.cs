@@ -187,9 +187,9 @@ public sealed class FeeEstimator : IFeeEstimator
         {
             return await _rpc.MaxPriorityFeePerGasAsync();
         }
-        catch (RpcException e) when (e.Code == -32601)
+        catch (RpcException e) when (e.IsMethodUnsupported)
         {
-            // Method not found: a node without the method leaves the floor.
+            // A node without the method leaves the floor.
             return UInt256.Zero;
         }
     }

@@ -302,7 +302,7 @@ public sealed class ChainScanner
             await _rpc.SendBatchAsync(batch, cancellationToken: cancellationToken);
             foreach (var (i, item) in items)
             {
-                if (item.Error is { } error && _blockReceipts != true && IsUnsupported(error))
+                if (item.Error is { } error && _blockReceipts != true && error.IsMethodUnsupported)
                 {
                     return (null, error.RpcMessage ?? error.Message);
                 }
@@ -417,25 +417,5 @@ public sealed class ChainScanner
 
         value = tx.Value;
         return true;
-    }
-
-    /// <summary>
-    /// Whether a node's error says it does not serve the method at all (JSON-RPC -32601, or the wording of nodes and
-    /// providers that answer otherwise), rather than that this call failed.
-    /// </summary>
-    internal static bool IsUnsupported(RpcException error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        if (error.Code == -32601)
-        {
-            return true;
-        }
-
-        var message = error.RpcMessage ?? "";
-        return message.Contains("not supported", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("unsupported", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("not available", StringComparison.OrdinalIgnoreCase)
-            || message.Contains("method not found", StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -56,6 +56,23 @@ public sealed class RpcErrorClassifierTests
     public void Classifies_real_messages(int code, string message, RpcErrorKind kind) =>
         Assert.Equal(kind, RpcErrorClassifier.Classify(code, message));
 
+    // A node that does not serve a method says so with -32601 or, for some providers, only in words; the failure keeps its kind.
+    [Theory]
+    [InlineData("{\"code\":-32601,\"message\":\"the method eth_getBlockReceipts does not exist/is not available\"}", true)]
+    [InlineData("{\"code\":-32601,\"message\":\"Method not found\"}", true)]
+    [InlineData("{\"code\":-32600,\"message\":\"Unsupported method: eth_getBlockReceipts\"}", true)]
+    [InlineData("{\"code\":-32000,\"message\":\"eth_maxPriorityFeePerGas is not supported on this network\"}", true)]
+    [InlineData("{\"code\":-32000,\"message\":\"header not found\"}", false)]
+    [InlineData("{\"code\":-32003,\"message\":\"nonce too low\"}", false)]
+    public void Says_when_the_node_does_not_serve_the_method(string error, bool unsupported)
+    {
+        using var doc = JsonDocument.Parse(error);
+        var e = RpcException.FromErrorObject("eth_getBlockReceipts", doc.RootElement);
+        Assert.Equal(unsupported, e.IsMethodUnsupported);
+        Assert.Equal(RpcErrorClassifier.Classify(e.Code, e.RpcMessage), e.Kind);
+        Assert.False(new RpcException("eth_getBlockReceipts", RpcErrorKind.Timeout, "no answer").IsMethodUnsupported);
+    }
+
     [Fact]
     public void Falls_back_to_the_data_text_when_the_message_is_generic() =>
         Assert.Equal(RpcErrorKind.NonceTooLow, RpcErrorClassifier.Classify(-32603, "Internal error", "\"nonce too low\""));

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using WalletGrains.Ethereum.Model;
@@ -46,6 +48,7 @@ public sealed class ChainRpcCounter : DelegatingHandler
     private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? _gate;
     private string? _gatedMethod;
+    private (string Method, int Code, string Message)? _refusal;
 
     public ChainRpcCounter()
         : base(new SocketsHttpHandler())
@@ -68,6 +71,9 @@ public sealed class ChainRpcCounter : DelegatingHandler
 
     public void OpenGate() => _gate?.TrySetResult();
 
+    /// <summary>Answers single calls of <paramref name="method"/> with this JSON-RPC error, as a node without the method does.</summary>
+    public void Refuse(string method, int code, string message) => _refusal = (method, code, message);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -84,6 +90,17 @@ public sealed class ChainRpcCounter : DelegatingHandler
         {
             _entered.TrySetResult();
             await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (_refusal is { } refusal && json.RootElement.ValueKind == JsonValueKind.Object && methods[0] == refusal.Method)
+        {
+            var error = new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["id"] = json.RootElement.GetProperty("id").GetInt64(),
+                ["error"] = new JsonObject { ["code"] = refusal.Code, ["message"] = refusal.Message },
+            };
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(error.ToJsonString(), Encoding.UTF8, "application/json") };
         }
 
         return await base.SendAsync(request, cancellationToken);

@@ -130,6 +130,24 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
         Assert.Equal(next.BlockNumber + 1, fresh.BlockNumber);
     }
 
+    [Theory]
+    [InlineData(-32601, "the method eth_maxPriorityFeePerGas does not exist/is not available")]
+    [InlineData(-32600, "Unsupported method: eth_maxPriorityFeePerGas")]
+    public async Task A_node_without_a_tip_suggestion_leaves_the_floor(int code, string message)
+    {
+        // No block in the window paid a tip, and the node has no eth_maxPriorityFeePerGas (some providers say so only in words).
+        var ct = TestContext.Current.CancellationToken;
+        await chain.MineAsync(5);
+        _counter.Refuse("eth_maxPriorityFeePerGas", code, message);
+        var fees = CreateEstimator();
+
+        var quote = await fees.GetQuoteAsync(ct);
+
+        Assert.Equal(1, _counter.Count("eth_maxPriorityFeePerGas"));
+        Assert.Equal(new FeeEstimatorOptions().MinPriorityFeePerGas, quote.MaxPriorityFeePerGas);
+        Assert.Equal(quote.BaseFeePerGas + quote.BaseFeePerGas + quote.MaxPriorityFeePerGas, quote.MaxFeePerGas);
+    }
+
     [Fact]
     public async Task Concurrent_callers_share_one_refresh()
     {
