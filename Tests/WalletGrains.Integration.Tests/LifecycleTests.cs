@@ -90,6 +90,86 @@ public abstract class LifecycleTests
     }
 
     /// <summary>
+    /// An account's next send does not wait for the previous send's write: it is checked, signed and queued in the
+    /// store behind it while that write is still held. Neither is answered before its own write has landed; once the
+    /// writes go through, in order, both are accepted with consecutive nonces and confirm.
+    /// </summary>
+    [Fact]
+    public async Task A_second_send_is_queued_behind_the_first_write_and_answered_only_after_its_own()
+    {
+        var faults = new CommitFaults();
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions(), services: faults.AddTo);
+        var from = h.Accounts[0];
+        var start = await h.NonceAsync(from);
+        var (first, second) = await SendTwoWhileWritesAreHeldAsync(h, faults);
+        Assert.False(first.IsCompleted, "The first send was answered before its write landed.");
+        Assert.False(second.IsCompleted, "The second send was answered before its write landed.");
+
+        faults.ReleaseSends();
+        var answers = await Task.WhenAll(first, second);
+        Assert.All(answers, a => Assert.True(a.Status == 202, a.Body?.ToJsonString()));
+        var confirmed = await Task.WhenAll(answers.Select(a => h.WaitForAsync((string)a.Body!["id"]!, t => Is(t, "confirmed"), Deadline)));
+        Assert.Equal([start, start + 1], confirmed.Select(t => (ulong)t["nonce"]!));
+        Assert.Equal(["1000", "2000"], confirmed.Select(t => (string)t["value"]!));
+        Assert.Equal(start + 2, await h.NonceAsync(from));
+    }
+
+    /// <summary>
+    /// When the first of two queued send writes fails, the second, signed on top of it, writes nothing either (its
+    /// version swap misses). The first send is answered with the failure; the second goes to a fresh activation,
+    /// which reloads storage and gives it the nonce the first never used: no gap, nothing sent twice.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_write_takes_the_send_queued_behind_it_back_to_a_fresh_activation()
+    {
+        var faults = new CommitFaults();
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions(), services: faults.AddTo);
+        var from = h.Accounts[0];
+        var start = await h.NonceAsync(from);
+        var (first, second) = await SendTwoWhileWritesAreHeldAsync(h, faults);
+
+        faults.ReleaseSends(failFirst: true);
+        var (failedStatus, problem) = await first;
+        Assert.Equal(500, failedStatus);
+        Assert.Equal("internal_error", (string)problem!["code"]!);
+        var (status, body) = await second;
+        Assert.True(status == 202, body?.ToJsonString());
+        var confirmed = await h.WaitForAsync((string)body!["id"]!, t => Is(t, "confirmed"), Deadline);
+        Assert.Equal(start, (ulong)confirmed["nonce"]!);
+        Assert.Equal(start + 1, await h.NonceAsync(from));
+        var page = await h.Node.GetJsonAsync($"v1/transactions?from={from.ToChecksumString()}&chainId=31337", TestContext.Current.CancellationToken);
+        Assert.Equal(["2000"], page["items"]!.AsArray().Select(t => (string)t!["value"]!));
+    }
+
+    /// <summary>
+    /// Holds send writes, then sends 1000 and 2000 wei from the first account to the second, the second once the first's
+    /// write has reached the store; returns when both writes are held there.
+    /// </summary>
+    private static async Task<(Task<(int Status, JsonNode? Body)> First, Task<(int Status, JsonNode? Body)> Second)> SendTwoWhileWritesAreHeldAsync(
+        LifecycleHarness h, CommitFaults faults)
+    {
+        var (from, to) = (h.Accounts[0], h.Accounts[1]);
+        var ct = TestContext.Current.CancellationToken;
+        faults.HoldSends();
+        var first = h.Node.SendAsync(LifecycleHarness.Transfer(from, to, "1000"), ct: ct);
+        await WaitUntilAsync(() => faults.SendsHeld == 1, "the first send's write to reach the store");
+        var second = h.Node.SendAsync(LifecycleHarness.Transfer(from, to, "2000"), ct: ct);
+        await WaitUntilAsync(() => faults.SendsHeld == 2, "the second send's write to queue behind the first");
+        return (first, second);
+    }
+
+    /// <summary>Polls an observable condition until it holds; fails at the deadline.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"Timed out waiting for {what}.");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>
     /// A poll's commit that still waits when the silo stops is cancelled with the silo's stopping token. That is the
     /// end of a normal shutdown, not a failure: nothing at Warning or above (a burst over a thousand accounts used to
     /// log one error and one warning per account on every stop). The next silo reads storage and confirms it all.
