@@ -16,15 +16,6 @@ public interface IAccountGrain : IGrainWithStringKey
     /// </summary>
     Task<ImmutableArray<SendOutcome>> SubmitAsync(ImmutableArray<SendCommand> commands);
 
-    /// <summary>
-    /// Accepts a batch as <see cref="SubmitAsync"/> does, but the turn ends once the batch's write is queued in the
-    /// store, behind the account's earlier writes: the account's next batch is checked and signed while this one
-    /// commits, and joins the store's next group instead of the one after. The outcomes stand only once
-    /// <see cref="AcceptedSends.Durable"/> completes; if it faults, nothing of the batch was written. Broadcast follows
-    /// the write (invariant 2). For callers in the silo's process: the answer carries a task.
-    /// </summary>
-    Task<AcceptedSends> AcceptAsync(ImmutableArray<SendCommand> commands);
-
     /// <summary>The account's counters and pending set.</summary>
     [ReadOnly]
     Task<AccountView> GetAsync();

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using WalletGrains.Ethereum.Model;
 
 namespace WalletGrains.Grains;
@@ -35,10 +34,3 @@ public sealed record SendOutcome(WalletTransaction? Transaction, WalletError? Er
 /// <summary>An expected failure with a stable <see cref="WalletErrorCodes">code</see>.</summary>
 /// <param name="Data">Extra detail, such as revert data as 0x-hex.</param>
 public sealed record WalletError(string Code, string Message, string? Data = null);
-
-/// <summary>
-/// What <see cref="IAccountGrain.AcceptAsync"/> answers: the outcomes in input order, and the write that makes them
-/// hold. <see cref="Durable"/> faults with <see cref="WalletGrains.Runtime.InconsistentStateException"/> when an earlier
-/// write of the account failed (nothing of this batch was written; a fresh activation may take it again).
-/// </summary>
-public sealed record AcceptedSends(ImmutableArray<SendOutcome> Outcomes, Task Durable);

@@ -12,32 +12,15 @@ public sealed partial class AccountGrain
     /// <summary>The oldest balance a send batch screens with (the poll refreshes it every PollInterval while anything is pending).</summary>
     private TimeSpan BalanceMaxAge => TimeSpan.FromTicks(Math.Max(_chain.Options.PollInterval.Ticks * 5, TimeSpan.FromSeconds(5).Ticks));
 
-    /// <summary>
-    /// Accepts the batch and waits in the turn until its write has landed: the answer is durable when it returns.
-    /// If the write fails (an Idempotency-Key another account's batch took meanwhile, a version conflict, the
-    /// database), nothing of the batch was written, this throws <see cref="WalletGrains.Runtime.InconsistentStateException"/>
-    /// and the activation makes way for a fresh one that reloads storage, where the batch may be sent again.
-    /// </summary>
     public async Task<ImmutableArray<SendOutcome>> SubmitAsync(ImmutableArray<SendCommand> commands)
     {
-        var accepted = await AcceptAsync(commands);
-
-        // The writes themselves, not AcceptedSends.Durable: a failure is taken in by this very turn.
-        await WhenSendCommitsSettledAsync();
-        return accepted.Outcomes;
-    }
-
-    public async Task<AcceptedSends> AcceptAsync(ImmutableArray<SendCommand> commands)
-    {
-        ThrowIfSendCommitFailed();
         var ct = CancellationToken.None;
         var outcomes = new SendOutcome?[commands.Length];
         await ResolveIdempotencyAsync(commands, outcomes, ct);
         var fresh = Enumerable.Range(0, commands.Length).Where(i => outcomes[i] is null).ToList();
         if (fresh.Count == 0)
         {
-            // Replays may point at a batch whose write is still queued: they stand once it has landed.
-            return new AcceptedSends([.. outcomes.Select(o => o!)], SendCommitsDurable());
+            return [.. outcomes.Select(o => o!)];
         }
 
         // Everything the checks need from the chain, in one JSON-RPC batch: the pending nonce on the activation's
@@ -234,14 +217,30 @@ public sealed partial class AccountGrain
 
         if (changes.Inserted.Count > 0)
         {
-            // Invariant 2: nonces and signed attempts are durable before any byte is broadcast; the broadcast waits
-            // for this write (see SettleSendCommits).
+            // Invariant 2: nonces and signed attempts are durable before any byte is broadcast.
+            var previousNext = _account.NextNonce;
             _account = _account with { NextNonce = nextNonce };
-            QueueSendCommit(changes);
+            try
+            {
+                await CommitChangesAsync(changes, ct);
+            }
+            catch (IdempotencyKeyTakenException)
+            {
+                // Another account's batch took one of these keys between our lookup and our write
+                // (the same API key and Idempotency-Key for two senders). Nothing was written; redo
+                // the batch, whose lookup now sees the winner.
+                _account = _account with { NextNonce = previousNext };
+                return await SubmitAsync(commands);
+            }
+
+            _live.AddRange(changes.Inserted);
             await EnsurePollingAsync();
+
+            // The sends are durable: answer now, broadcast in the next turn (invariant 2 holds either way).
+            QueueBroadcast(changes.ToBroadcast);
         }
 
-        return new AcceptedSends([.. outcomes.Select(o => o!)], SendCommitsDurable());
+        return [.. outcomes.Select(o => o!)];
     }
 
     /// <summary>
@@ -264,29 +263,11 @@ public sealed partial class AccountGrain
             return;
         }
 
-        // Keys of this activation's batches whose writes are still queued are not in storage yet.
-        for (var i = 0; i < commands.Length; i++)
-        {
-            var c = commands[i];
-            if (c.IdempotencyKey is { } key && c.ApiKeyId is { } apiKeyId && _unsettledKeys.TryGetValue((apiKeyId, key), out var queued))
-            {
-                outcomes[i] = queued.RequestHash != c.RequestHash
-                    ? IdempotencyConflict(key)
-                    : SendOutcome.Accepted(_live.TryGet(queued.Id, out var live) ? live : queued, replayed: true);
-                keys.Remove((apiKeyId, key));
-            }
-        }
-
-        if (keys.Count == 0)
-        {
-            return;
-        }
-
         var used = (await _store.FindIdempotencyKeysAsync(keys, ct)).ToDictionary(r => (r.ApiKeyId, r.Key));
         for (var i = 0; i < commands.Length; i++)
         {
             var c = commands[i];
-            if (outcomes[i] is not null || c.IdempotencyKey is null || c.ApiKeyId is null || !used.TryGetValue((c.ApiKeyId, c.IdempotencyKey), out var existing))
+            if (c.IdempotencyKey is null || c.ApiKeyId is null || !used.TryGetValue((c.ApiKeyId, c.IdempotencyKey), out var existing))
             {
                 continue;
             }

@@ -18,10 +18,8 @@ namespace WalletGrains.Grains.Accounts;
 /// Owns one custodied account's nonce counter and pending set (DESIGN.md §4). Not reentrant: every
 /// send batch, poll and cancel is one turn, so nonce assignment needs no locks. The poll timer's receipt
 /// lookups and the outbox's broadcasts talk to the node outside any turn and hand their results to a
-/// turn of their own, so a send batch never waits on the node's answers. A send batch's write is queued in
-/// the store and the turn ends (AccountGrain.SendCommits.cs): the next batch is signed while it commits.
-/// Durable state lives in the wallet tables; the account row's version guards against a second activation
-/// elsewhere, and against a write queued behind one that failed.
+/// turn of their own, so a send batch never waits on the node's answers. Durable state lives in the
+/// wallet tables; the account row's version guards against a second activation elsewhere.
 /// </summary>
 public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 {
@@ -272,14 +270,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _reminderRegistered = false;
     }
 
-    /// <summary>Sends durable attempts in a turn of their own, right after the current one; attempts whose write has not landed stay out.</summary>
+    /// <summary>Sends durable attempts in a turn of their own, right after the current one.</summary>
     private void QueueBroadcast(List<TransactionAttempt> attempts)
     {
-        if (_unwrittenAttempts.Count > 0)
-        {
-            attempts = [.. attempts.Where(a => !_unwrittenAttempts.Contains(a.Hash))];
-        }
-
         if (attempts.Count == 0)
         {
             return;
@@ -334,9 +327,17 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             return;
         }
 
-        // Queued send writes go first: this write's version follows theirs, and it may update their rows.
-        await WhenSendCommitsSettledAsync();
-        var write = NewWrite(changes);
+        var write = new AccountWrite(
+            _account with { UpdatedAt = Now() },
+            ExpectedVersion,
+            [.. changes.Inserted],
+            [.. changes.Updated.Values],
+            [.. changes.NewAttempts],
+            [.. changes.IdempotencyKeys])
+        {
+            // The transaction.* events are written in the same commit as the change they report.
+            NewEvents = [.. changes.Events.Select(e => new NewWalletEvent(e.Type, e.Transaction.UpdatedAt, _chain.ChainId, false, TransactionResource.ToJson(e.Transaction)))],
+        };
         try
         {
             _account = await _store.CommitAsync(write, cancellationToken);
@@ -364,20 +365,6 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
         RecordMetrics(changes);
     }
-
-    /// <summary>The turn's changes as one write on top of the activation's latest version.</summary>
-    private AccountWrite NewWrite(AccountChanges changes) =>
-        new(
-            _account with { UpdatedAt = Now() },
-            ExpectedVersion,
-            [.. changes.Inserted],
-            [.. changes.Updated.Values],
-            [.. changes.NewAttempts],
-            [.. changes.IdempotencyKeys])
-        {
-            // The transaction.* events are written in the same commit as the change they report.
-            NewEvents = [.. changes.Events.Select(e => new NewWalletEvent(e.Type, e.Transaction.UpdatedAt, _chain.ChainId, false, TransactionResource.ToJson(e.Transaction)))],
-        };
 
     private void RecordMetrics(AccountChanges changes)
     {

@@ -2,7 +2,7 @@ namespace WalletGrains.Grains.Sending;
 
 /// <summary>
 /// Where the API hands a send: groups concurrent sends of one account into one
-/// <see cref="IAccountGrain.AcceptAsync"/> call (group commit), so a burst costs few durable writes
+/// <see cref="IAccountGrain.SubmitAsync"/> call (group commit), so a burst costs few durable writes
 /// while the grain stays non-reentrant.
 /// </summary>
 public interface ISendGateway

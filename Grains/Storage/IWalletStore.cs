@@ -21,9 +21,7 @@ public interface IWalletStore
     /// Throws <see cref="WalletGrains.Runtime.InconsistentStateException"/> when the account's version
     /// is not <see cref="AccountWrite.ExpectedVersion"/> (another activation wrote first; nothing is
     /// written), and <see cref="IdempotencyKeyTakenException"/> when an idempotency key exists already.
-    /// Returns the account row as written (version incremented). An account's commits are written in the order
-    /// they were made: the send path queues a batch's write behind the previous one without waiting for it, and
-    /// its version swap counts on the previous one having been written (or failed) first.
+    /// Returns the account row as written (version incremented).
     /// </summary>
     Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Runtime;
@@ -9,8 +8,7 @@ namespace WalletGrains.Grains.Storage;
 /// <see cref="IWalletStore"/> on PostgreSQL (sql/postgresql/0002_wallet.sql and 0006_commit_checks.sql; migrate first with
 /// <see cref="WalletSchema"/>). Account commits go through group-commit queues, one for commits that insert
 /// transactions (sends) and one for those that only update (polls, broadcasts), so neither waits behind the other's
-/// groups. An account's commits are written in the order they were made: its sends queue in one lane, and an update
-/// made while one of its sends is still queued follows it there. In a queue, the commits that arrive
+/// groups; an account's own commits never overlap, as each waits for the previous. In a queue, the commits that arrive
 /// while one group is being written go together in the next, as one transaction of one round trip whatever its size: one
 /// batch (per commit a version swap, then one multi-row statement per table over unnest'ed arrays, then the group's
 /// events), which PostgreSQL commits as an implicit transaction. If any commit of a group fails (a stale version, a
@@ -142,9 +140,6 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// </summary>
     private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _updates;
 
-    /// <summary>Commits queued in the send lane and not yet written, per account ("{chainId}:{address}").</summary>
-    private readonly ConcurrentDictionary<string, int> _queuedSends = new(StringComparer.Ordinal);
-
     private long _groupsTogether;
     private long _commitsTogether;
     private long _commitsAlone;
@@ -199,9 +194,6 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     internal (long Groups, long Commits, long CommitsAlone) GroupCommits =>
         (Interlocked.Read(ref _groupsTogether), Interlocked.Read(ref _commitsTogether), Interlocked.Read(ref _commitsAlone));
 
-    /// <summary>Commits waiting in the send lane for a group, not yet taken.</summary>
-    internal int SendLaneWaiting => _commits.Waiting;
-
     /// <inheritdoc />
     public Task<AccountRecord> CommitAsync(AccountWrite write, CancellationToken cancellationToken = default)
     {
@@ -215,30 +207,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             return Task.FromException<AccountRecord>(ex);
         }
 
-        // An account's commits are written in the order they were made: a commit without inserts takes the send lane
-        // while a send of its account is still queued there.
-        if (plan.Inserted.Count == 0 && !_queuedSends.ContainsKey(plan.AccountKey))
-        {
-            return _updates.EnqueueAsync(plan, cancellationToken);
-        }
-
-        var key = plan.AccountKey;
-        _queuedSends.AddOrUpdate(key, 1, static (_, n) => n + 1);
-        var written = _commits.EnqueueAsync(plan, cancellationToken);
-        _ = written.ContinueWith(_ => SendLeftQueue(key), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return written;
-    }
-
-    private void SendLeftQueue(string key)
-    {
-        while (true)
-        {
-            var queued = _queuedSends[key];
-            if (queued == 1 ? _queuedSends.TryRemove(new KeyValuePair<string, int>(key, 1)) : _queuedSends.TryUpdate(key, queued - 1, queued))
-            {
-                return;
-            }
-        }
+        return (plan.Inserted.Count > 0 ? _commits : _updates).EnqueueAsync(plan, cancellationToken);
     }
 
     /// <summary>

@@ -106,9 +106,6 @@ internal sealed class FakeAccountGrain(string key, FakeGrainFactory factory) : I
     public Task<ImmutableArray<SendOutcome>> SubmitAsync(ImmutableArray<SendCommand> commands) =>
         throw new NotSupportedException("The API must send through ISendGateway.");
 
-    public Task<AcceptedSends> AcceptAsync(ImmutableArray<SendCommand> commands) =>
-        throw new NotSupportedException("The API must send through ISendGateway.");
-
     public Task<AccountView> GetAsync()
     {
         var parts = Key.Split(':');
