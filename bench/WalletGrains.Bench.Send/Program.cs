@@ -13,7 +13,7 @@ using WalletGrains.Testing;
 //        [--rate 2000] [--warmup 400] [--storage sqlite|postgres|both] [--postgres "<cs>"] [--max-in-flight N]
 //        [--gas-limit] [--idempotency-keys] [--no-naive] [--block-time 1] [--instant-chain] [--markdown <file>] [--dump <dir>]
 //        [--only bursts|open] [--set key=value] [--no-settle] [--httpclient] [--client-process] [--checkpoint-at-start]
-//        [--prime-measured]
+//        [--prime-measured] [--repeat N]
 // See README.md for what each scenario measures.
 if (args is [LoadAgentProcess.Flag])
 {
@@ -28,6 +28,9 @@ const int WarmUpAccounts = 10;
 
 // Sends that prime each scenario's fresh silo (pools, fee quote, first calls), mined before it is measured.
 const int PrimeSends = 200;
+
+// Unmeasured open-loop runs on fresh silos and accounts after the warm-up silo, at most this many (see RunServiceAsync).
+const int ScenarioWarmUps = 5;
 
 report.Fact($"command: `dotnet run -c Release --project bench/WalletGrains.Bench.Send{(args.Length == 0 ? "" : " -- " + string.Join(' ', args.Select(Quote)))}`");
 report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; {(options.ClientProcess ? "load generator in a process of its own" : "silo and load generator in one process")} (load client: {(options.HttpClientLoad ? "HttpClient" : "lean keep-alive sockets, RawHttpLoad")}), anvil and PostgreSQL on the same cores");
@@ -119,7 +122,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 {
     // Fresh accounts for every scenario: warm-up, burst to 1, burst to 10, open loop over 10.
     var mnemonic = Bip39Mnemonic.Generate(12);
-    var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + 10 + options.Spread);
+    var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + options.Spread + (10 * options.Repeat) + (10 * ScenarioWarmUps));
     await FundAsync(accounts);
     var provider = storage == "sqlite" ? "sqlite" : "postgres";
     var warmUp = accounts.Take(WarmUpAccounts).ToList();
@@ -166,27 +169,58 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
         + $"each scenario then runs on a silo and database of its own, primed with {PrimeSends} sends that are mined before it starts, "
         + (options.PrimeMeasured ? "from the warm-up accounts and the measured ones (--prime-measured: the run measures accounts in service)" : "from the warm-up accounts (the measured accounts start cold: activation and first nonce read in the run)"));
 
+    // The warm-up silo activates its ten accounts once, and a scenario's silo starts once: paths run per activation, per
+    // silo start or per block (activation, the first sends' broadcasts and reminders, the silo's first polls) were still
+    // at tier 0 or being instrumented when the first measured run began, and the JIT compiled 400-520 methods in it,
+    // most in the cold start (session 24: the first two of ten open-loop runs in one process, against 12-22 methods in
+    // the last five). Short open-loop runs, each on a silo, database and ten cold accounts of its own as a measured run
+    // has, until one compiles fewer than 50 methods.
+    var scenarioClock = Stopwatch.StartNew();
+    var scenarioWarmUps = 0;
+    for (var compiled = long.MaxValue; scenarioWarmUps < ScenarioWarmUps && compiled >= 50; scenarioWarmUps++)
+    {
+        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var cold = accounts.Skip(WarmUpAccounts + 11 + options.Spread + (10 * options.Repeat) + (10 * scenarioWarmUps)).Take(10).ToList();
+        await ScenarioAsync("warm-up open loop", cold, a => Requests(a, options.Rate * 2, "warmscenario"), (load, r) => load.OpenLoopAsync(r, options.Rate), measure: false);
+        compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
+        Console.Error.WriteLine($"scenario warm-up {scenarioWarmUps}: {compiled} compiled, {scenarioClock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    report.Fact($"{storage} scenario warm-up: {scenarioWarmUps} unmeasured open-loop run(s) of 2 s, each on a silo, database and ten cold accounts of its own, until one compiled fewer than 50 methods ({scenarioClock.Elapsed.TotalSeconds:0.0} s)");
+
     if (options.Bursts)
     {
         await ScenarioAsync("burst → 1 account", [accounts[WarmUpAccounts]], a => Requests(a, options.Sends, "b1"), (load, r) => load.BurstAsync(r, options.Concurrency));
         await ScenarioAsync("burst → 10 accounts", accounts.Skip(WarmUpAccounts + 1).Take(10).ToList(), a => Requests(a, options.Sends, "b10"), (load, r) => load.BurstAsync(r, options.Concurrency));
         if (options.Spread > 0)
         {
-            await ScenarioAsync($"burst → {options.Spread:N0} cold accounts", accounts.Skip(WarmUpAccounts + 21).ToList(), a => Requests(a, options.Sends, "bspread"), (load, r) => load.BurstAsync(r, options.Concurrency));
+            await ScenarioAsync($"burst → {options.Spread:N0} cold accounts", accounts.Skip(WarmUpAccounts + 11).Take(options.Spread).ToList(), a => Requests(a, options.Sends, "bspread"), (load, r) => load.BurstAsync(r, options.Concurrency));
         }
     }
 
     if (options.OpenLoop)
     {
-        await ScenarioAsync($"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts", accounts.Skip(WarmUpAccounts + 11).Take(10).ToList(),
-            a => Requests(a, options.Rate * options.Seconds, "open"), (load, r) => load.OpenLoopAsync(r, options.Rate));
+        var openRuns = new List<LoadRun>();
+        for (var repeat = 0; repeat < options.Repeat; repeat++)
+        {
+            var measured = accounts.Skip(WarmUpAccounts + 11 + options.Spread + (10 * repeat)).Take(10).ToList();
+            var suffix = options.Repeat > 1 ? $" (run {repeat + 1} of {options.Repeat})" : string.Empty;
+            openRuns.Add(await ScenarioAsync($"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts{suffix}", measured,
+                a => Requests(a, options.Rate * options.Seconds, "open"), (load, r) => load.OpenLoopAsync(r, options.Rate)));
+        }
+
+        if (openRuns.Count > 1)
+        {
+            report.Note(OpenLoopRuns(storage, openRuns));
+        }
     }
 
     // A scenario on a fresh silo and database: connection pools, the fee quote and the send path's first calls are
     // primed on the warm-up accounts, whose sends are mined before the measured accounts send anything.
-    async Task ScenarioAsync(string scenario, IReadOnlyList<Address> measured, Func<IReadOnlyList<Address>, IReadOnlyList<WalletGrains.Bench.Send.SendRequest>> requests,
-        Func<ILoadDriver, IReadOnlyList<WalletGrains.Bench.Send.SendRequest>, Task<LoadRun>> drive)
+    async Task<LoadRun> ScenarioAsync(string scenario, IReadOnlyList<Address> measured, Func<IReadOnlyList<Address>, IReadOnlyList<WalletGrains.Bench.Send.SendRequest>> requests,
+        Func<ILoadDriver, IReadOnlyList<WalletGrains.Bench.Send.SendRequest>, Task<LoadRun>> drive, bool measure = true)
     {
+        LoadRun run;
         var database = await newDatabase();
         await using (var service = await WalletService.StartAsync(provider, database, anvil, mnemonic.Phrase, accounts.Count, options))
         {
@@ -199,7 +233,11 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
             var checkpoint = storage == "postgres" ? postgres : null;
             if (checkpoint is not null && !options.CheckpointAtStart)
             {
-                report.Fact($"{storage}, {scenario}: {await checkpoint.CheckpointAsync("before the priming sends")}");
+                var done = await checkpoint.CheckpointAsync("before the priming sends");
+                if (measure)
+                {
+                    report.Fact($"{storage}, {scenario}: {done}");
+                }
             }
 
             IReadOnlyList<Address> primed = options.PrimeMeasured ? [.. warmUp, .. measured] : warmUp;
@@ -218,7 +256,11 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 
             if (checkpoint is not null && options.CheckpointAtStart)
             {
-                report.Fact($"{storage}, {scenario}: {await checkpoint.CheckpointAsync("right before the run")}");
+                var done = await checkpoint.CheckpointAsync("right before the run");
+                if (measure)
+                {
+                    report.Fact($"{storage}, {scenario}: {done}");
+                }
             }
 
             // Built before the collection below, which moves them to the oldest generation: built during the run, the
@@ -232,10 +274,13 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
             GC.WaitForPendingFinalizers();
 
-            await MeasureAsync(service, storage, postgresPort, scenario, measured, baseline, _ => drive(load, prepared));
+            run = measure
+                ? await MeasureAsync(service, storage, postgresPort, scenario, measured, baseline, _ => drive(load, prepared))
+                : await drive(load, prepared);
         }
 
         await dropDatabase(database);
+        return run;
     }
 
     ILoadDriver NewLoad(WalletService service) => agent is null
@@ -247,7 +292,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
             options.IdempotencyKeys ? $"bench-{storage}-{scenario}-{Guid.NewGuid():N}-" : null);
 }
 
-async Task MeasureAsync(WalletService service, string storage, int? postgresPort, string scenario, IReadOnlyList<Address> accounts, IReadOnlyList<ulong> baseline, Func<IReadOnlyList<Address>, Task<LoadRun>> drive)
+async Task<LoadRun> MeasureAsync(WalletService service, string storage, int? postgresPort, string scenario, IReadOnlyList<Address> accounts, IReadOnlyList<ulong> baseline, Func<IReadOnlyList<Address>, Task<LoadRun>> drive)
 {
     var grainBefore = service.AccountGrainSnapshot();
     var jitBefore = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
@@ -287,6 +332,7 @@ async Task MeasureAsync(WalletService service, string storage, int? postgresPort
     }
 
     report.Profile($"{scenario}, {storage}", probes, $"{GrainLine(grainBefore, grainAfter)}; {threadLine}; cores busy {busy}; {CpuPerSend(busy, run)}", run.AcceptedCount);
+    return run;
 }
 
 // The open loop's first requests go to ten accounts that have never sent (unless --prime-measured): their activation,
@@ -321,6 +367,37 @@ static string ColdStart(LoadRun run)
     after.Sort();
     return string.Create(CultureInfo.InvariantCulture,
         $"{over:N0} requests took over {Target} ms, {overAtStart:N0} of them due in the first {StartMs} ms; p99 of the requests due after that: {Percentiles.Of([.. after], 0.99):0.0} ms.");
+}
+
+// Every open-loop run of a storage (--repeat) in one line: each run's p50 and p99, and how many met the target, with
+// and without the requests due in the cold start.
+static string OpenLoopRuns(string storage, IReadOnlyList<LoadRun> runs)
+{
+    const double Target = 25, StartMs = 300;
+    var p50 = new List<double>();
+    var p99 = new List<double>();
+    var p99After = new List<double>();
+    foreach (var run in runs)
+    {
+        var all = run.LatencyMs.ToArray();
+        Array.Sort(all);
+        p50.Add(Percentiles.Of(all, 0.50));
+        p99.Add(Percentiles.Of(all, 0.99));
+        var after = Enumerable.Range(0, Math.Min(run.StartMs.Length, run.LatencyMs.Length)).Where(i => run.StartMs[i] >= StartMs).Select(i => run.LatencyMs[i]).ToArray();
+        Array.Sort(after);
+        p99After.Add(Percentiles.Of(after, 0.99));
+    }
+
+    static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)));
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    return string.Create(CultureInfo.InvariantCulture,
+        $"{storage}, open loop, {runs.Count} runs: p99 {List(p99)} ms (median {Median(p99):0.0}; {p99.Count(v => v <= Target)} of {runs.Count} within {Target} ms); "
+        + $"p50 {p50.Min():0.0}–{p50.Max():0.0} ms; p99 of the requests due after the first {StartMs} ms {List(p99After)} ms (median {Median(p99After):0.0}; {p99After.Count(v => v <= Target)} of {runs.Count} within).");
 }
 
 static string CpuPerSend(CpuUse cpu, LoadRun run)
