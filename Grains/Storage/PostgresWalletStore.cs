@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Data;
 using Npgsql;
 using WalletGrains.Ethereum.Model;
 using WalletGrains.Runtime;
@@ -16,7 +18,8 @@ namespace WalletGrains.Grains.Storage;
 /// each (the writes, then COMMIT once their row counts are read), so each gets its own answer. Statement texts are fixed, so
 /// Npgsql prepares them once per connection. Event ids come from the row lock on event_counter, held to the end of
 /// the transaction, so events become visible in id order (see sql/postgresql/0002_wallet.sql); one group takes the
-/// lock once for all its commits' events.
+/// lock once for all its commits' events. The queues write on connections of their own (<see cref="RentWriterAsync"/>),
+/// not on whichever the pool hands out next.
 /// </summary>
 public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
 {
@@ -139,6 +142,19 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// commits are sparse and large.
     /// </summary>
     private readonly GroupCommitQueue<WalletWritePlan, AccountRecord> _updates;
+
+    /// <summary>
+    /// Open connections the commit lanes write on, most recently used on top; at most one per lane. Npgsql's pool hands
+    /// out its idle connections in turn, so a lane that took one per group wrote on each of the pool's 15-20 connections
+    /// in rotation: each PostgreSQL backend parsed and planned the commit statements itself until Npgsql had seen them
+    /// five times on it (its auto-prepare threshold), and loaded the tables' catalog entries on its first commit, so a
+    /// silo's first ~100 groups cost up to 10 ms more each (bench/WalletGrains.Bench.Send/README.md, session 24). A
+    /// lane's own connection has its statements prepared after its fifth group and keeps its backend's caches warm.
+    /// </summary>
+    private readonly ConcurrentStack<NpgsqlConnection> _writers = new();
+
+    /// <summary>Set once the lanes have stopped: connections are no longer kept.</summary>
+    private volatile bool _disposing;
 
     private long _groupsTogether;
     private long _commitsTogether;
@@ -265,27 +281,78 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             events.AddRange(plans[i].Events);
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var batch = new NpgsqlBatch(connection);
-        using var release = new ReleaseStatements(batch);
-        AddWrites(batch, plans, checkedCounts: true);
-        AddInsertEvents(batch, events);
+        var connection = await RentWriterAsync(CancellationToken.None);
         try
         {
-            await batch.ExecuteNonQueryAsync(CancellationToken.None);
-            return true;
+            await using var batch = new NpgsqlBatch(connection);
+            using var release = new ReleaseStatements(batch);
+            AddWrites(batch, plans, checkedCounts: true);
+            AddInsertEvents(batch, events);
+            try
+            {
+                await batch.ExecuteNonQueryAsync(CancellationToken.None);
+                return true;
+            }
+            catch (PostgresException)
+            {
+                // An error answer means the implicit transaction rolled back; each commit, written alone, gets its own answer.
+                return false;
+            }
         }
-        catch (PostgresException)
+        finally
         {
-            // An error answer means the implicit transaction rolled back; each commit, written alone, gets its own answer.
-            return false;
+            await ReturnWriterAsync(connection);
         }
+    }
+
+    /// <summary>A commit lane's connection: the most recently used open one, else a new one from the pool.</summary>
+    private async Task<NpgsqlConnection> RentWriterAsync(CancellationToken cancellationToken)
+    {
+        while (_writers.TryPop(out var connection))
+        {
+            if (connection.FullState == ConnectionState.Open)
+            {
+                return connection;
+            }
+
+            // Not open (closed after a failure): back to the pool, which drops a broken connection.
+            await connection.DisposeAsync();
+        }
+
+        return await _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps a lane's connection for the next group while it is open (each use ends its transaction, committed or rolled
+    /// back); one that broke goes back to the pool, which drops it. A session the server ended while the connection
+    /// waited may fail its next group, as a pooled one would, and is replaced after that.
+    /// </summary>
+    private async ValueTask ReturnWriterAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState == ConnectionState.Open && !_disposing)
+        {
+            _writers.Push(connection);
+            return;
+        }
+
+        await connection.DisposeAsync();
     }
 
     private async Task<AccountRecord> CommitOneAsync(WalletWritePlan plan, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await RentWriterAsync(cancellationToken);
+        try
+        {
+            return await CommitOneAsync(connection, plan, cancellationToken);
+        }
+        finally
+        {
+            await ReturnWriterAsync(connection);
+        }
+    }
 
+    private static async Task<AccountRecord> CommitOneAsync(NpgsqlConnection connection, WalletWritePlan plan, CancellationToken cancellationToken)
+    {
         // Npgsql sends BEGIN together with the batch, so the commit costs two round trips: the batch, then COMMIT (with the events, if any).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -573,6 +640,12 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     {
         await _commits.DisposeAsync();
         await _updates.DisposeAsync();
+        _disposing = true;
+        while (_writers.TryPop(out var connection))
+        {
+            await connection.DisposeAsync();
+        }
+
         if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync();

@@ -115,6 +115,103 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
     }
 
     [Fact]
+    public async Task Commits_are_written_on_one_session_while_the_pool_holds_many()
+    {
+        // The pool hands out its idle connections in turn. Eight reads held up together leave it eight; the commits that
+        // follow one by one must all be written by one session (whose statements are prepared and whose caches are
+        // warm), not by each pooled one in turn.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using (var blocker = new NpgsqlConnection(Unpooled))
+        {
+            await blocker.OpenAsync(cancellationToken);
+            await using var lockTaken = await blocker.BeginTransactionAsync(cancellationToken);
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE", blocker, lockTaken))
+            {
+                await lockTable.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            var reads = Enumerable.Range(0, 8).Select(_ => Store.ListAccountsAsync(cancellationToken)).ToArray();
+            await WaitForSessionsAsync("wait_event_type = 'Lock'", 8, cancellationToken);
+            await lockTaken.RollbackAsync(cancellationToken);
+            await Task.WhenAll(reads);
+        }
+
+        for (var i = 0; i < 12; i++)
+        {
+            var from = WalletStoreTestData.NewAddress();
+            await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, from, 1), 0, WalletStoreTestData.Transaction(1, from, 0)), cancellationToken);
+        }
+
+        Assert.Equal(1, await CountSessionsAsync("query LIKE 'INSERT INTO transactions%' OR query LIKE 'INSERT INTO attempts%'", cancellationToken));
+    }
+
+    [Fact]
+    public async Task Commits_go_on_after_the_server_ends_the_sessions()
+    {
+        // A lane keeps its connection between groups; one the server has ended must be replaced, not kept.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var first = WalletStoreTestData.NewAddress();
+        await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, first, 1), 0, WalletStoreTestData.Transaction(1, first, 0)), cancellationToken);
+
+        await using (var admin = new NpgsqlConnection(Unpooled))
+        {
+            await admin.OpenAsync(cancellationToken);
+            await using var terminate = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", admin);
+            Assert.True((long)(await terminate.ExecuteScalarAsync(cancellationToken))! >= 1);
+        }
+
+        await WaitForSessionsAsync("true", 0, cancellationToken, exactly: true);
+
+        // The first commit may meet the ended session (its outcome is then unknown to the caller, as for any broken
+        // connection); every one after it lands.
+        var addresses = Enumerable.Range(0, 3).Select(_ => WalletStoreTestData.NewAddress()).ToArray();
+        try
+        {
+            await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, addresses[0], 1), 0, WalletStoreTestData.Transaction(1, addresses[0], 0)), cancellationToken);
+        }
+        catch (NpgsqlException)
+        {
+            // Written again below on a fresh connection.
+            await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, addresses[0], 1), 0, WalletStoreTestData.Transaction(1, addresses[0], 0)), cancellationToken);
+        }
+
+        foreach (var address in addresses.Skip(1))
+        {
+            await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, address, 1), 0, WalletStoreTestData.Transaction(1, address, 0)), cancellationToken);
+        }
+
+        foreach (var address in addresses.Prepend(first))
+        {
+            Assert.Equal([0UL], (await Store.GetLiveTransactionsAsync(1, address, cancellationToken)).Select(t => t.Nonce));
+        }
+    }
+
+    /// <summary>The test database without pooling: the test's own sessions end when it closes them.</summary>
+    private string Unpooled => _connectionString + ";Pooling=false";
+
+    /// <summary>Sessions of this database other than the probe's own that match <paramref name="predicate"/> (SQL on pg_stat_activity).</summary>
+    private async Task<long> CountSessionsAsync(string predicate, CancellationToken cancellationToken)
+    {
+        await using var probe = new NpgsqlConnection(Unpooled);
+        await probe.OpenAsync(cancellationToken);
+        await using var count = new NpgsqlCommand(
+            $"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND ({predicate})", probe);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Waits, with a deadline, until at least (or exactly) <paramref name="sessions"/> sessions match <paramref name="predicate"/>.</summary>
+    private async Task WaitForSessionsAsync(string predicate, long sessions, CancellationToken cancellationToken, bool exactly = false)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await CountSessionsAsync(predicate, cancellationToken) is var now && (exactly ? now != sessions : now < sessions))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"sessions matching '{predicate}': {now}, waited for {sessions}");
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Sends_and_status_updates_do_not_wait_behind_each_other()
     {
         // A send held up in the database (here by a row lock another session takes on its account) must not hold up
