@@ -281,23 +281,34 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
             events.AddRange(plans[i].Events);
         }
 
-        var connection = await RentWriterAsync(CancellationToken.None);
+        return await OnWriterAsync(
+            async connection =>
+            {
+                await using var batch = new NpgsqlBatch(connection);
+                using var release = new ReleaseStatements(batch);
+                AddWrites(batch, plans, checkedCounts: true);
+                AddInsertEvents(batch, events);
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(CancellationToken.None);
+                    return true;
+                }
+                catch (PostgresException)
+                {
+                    // An error answer means the implicit transaction rolled back; each commit, written alone, gets its own answer.
+                    return false;
+                }
+            },
+            CancellationToken.None);
+    }
+
+    /// <summary>Runs <paramref name="write"/> on a commit lane's connection (<see cref="RentWriterAsync"/>) and keeps the connection for the next one.</summary>
+    private async Task<T> OnWriterAsync<T>(Func<NpgsqlConnection, Task<T>> write, CancellationToken cancellationToken)
+    {
+        var connection = await RentWriterAsync(cancellationToken);
         try
         {
-            await using var batch = new NpgsqlBatch(connection);
-            using var release = new ReleaseStatements(batch);
-            AddWrites(batch, plans, checkedCounts: true);
-            AddInsertEvents(batch, events);
-            try
-            {
-                await batch.ExecuteNonQueryAsync(CancellationToken.None);
-                return true;
-            }
-            catch (PostgresException)
-            {
-                // An error answer means the implicit transaction rolled back; each commit, written alone, gets its own answer.
-                return false;
-            }
+            return await write(connection);
         }
         finally
         {
@@ -376,18 +387,8 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         await ReleaseWriterAsync(connection);
     }
 
-    private async Task<AccountRecord> CommitOneAsync(WalletWritePlan plan, CancellationToken cancellationToken)
-    {
-        var connection = await RentWriterAsync(cancellationToken);
-        try
-        {
-            return await CommitOneAsync(connection, plan, cancellationToken);
-        }
-        finally
-        {
-            await ReturnWriterAsync(connection);
-        }
-    }
+    private Task<AccountRecord> CommitOneAsync(WalletWritePlan plan, CancellationToken cancellationToken) =>
+        OnWriterAsync(connection => CommitOneAsync(connection, plan, cancellationToken), cancellationToken);
 
     private static async Task<AccountRecord> CommitOneAsync(NpgsqlConnection connection, WalletWritePlan plan, CancellationToken cancellationToken)
     {

@@ -233,11 +233,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
             var checkpoint = storage == "postgres" ? postgres : null;
             if (checkpoint is not null && !options.CheckpointAtStart)
             {
-                var done = await checkpoint.CheckpointAsync("before the priming sends");
-                if (measure)
-                {
-                    report.Fact($"{storage}, {scenario}: {done}");
-                }
+                Fact(await checkpoint.CheckpointAsync("before the priming sends"));
             }
 
             IReadOnlyList<Address> primed = options.PrimeMeasured ? [.. warmUp, .. measured] : warmUp;
@@ -256,11 +252,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 
             if (checkpoint is not null && options.CheckpointAtStart)
             {
-                var done = await checkpoint.CheckpointAsync("right before the run");
-                if (measure)
-                {
-                    report.Fact($"{storage}, {scenario}: {done}");
-                }
+                Fact(await checkpoint.CheckpointAsync("right before the run"));
             }
 
             // Built before the collection below, which moves them to the oldest generation: built during the run, the
@@ -281,6 +273,15 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 
         await dropDatabase(database);
         return run;
+
+        // The scenario's facts; an unmeasured (warm-up) run reports none.
+        void Fact(string text)
+        {
+            if (measure)
+            {
+                report.Fact($"{storage}, {scenario}: {text}");
+            }
+        }
     }
 
     ILoadDriver NewLoad(WalletService service) => agent is null
