@@ -38,6 +38,7 @@ public sealed partial class AccountGrain
     /// </summary>
     private async Task PollTickAsync(CancellationToken ct)
     {
+        _pollTimer?.Change(PollPhases.UntilFollowing(_time.GetUtcNow(), _chain.Options.PollInterval, _pollPhase), Timeout.InfiniteTimeSpan);
         if (_pollFetchInFlight)
         {
             return;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -44,6 +43,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     private UInt256? _balance;
     private DateTimeOffset _balanceReadAt;
     private IGrainTimer? _pollTimer;
+
+    /// <summary>Where in each poll interval this activation polls (<see cref="PollPhases"/>).</summary>
+    private double _pollPhase;
     private IGrainTimer? _flushTimer;
     private readonly List<TransactionAttempt> _outbox = [];
     private bool _broadcastInFlight;
@@ -230,7 +232,14 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     private async Task EnsurePollingAsync()
     {
-        _pollTimer ??= RegisterGrainTimer(PollTickAsync, FirstPollDue(_address, _chain.Options.PollInterval), _chain.Options.PollInterval);
+        if (_pollTimer is null)
+        {
+            // A one-shot timer each tick sets again (PollTickAsync), so the account keeps its phase.
+            _pollPhase = _chain.PollPhases.Next();
+            _pollTimer = RegisterGrainTimer(
+                PollTickAsync, PollPhases.UntilFirst(_time.GetUtcNow(), _chain.Options.PollInterval, _pollPhase), Timeout.InfiniteTimeSpan);
+        }
+
         if (!_reminderRegistered)
         {
             // The reminder only brings the account back after a restart or idle collection; the timer
@@ -239,18 +248,6 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             await RegisterOrUpdateReminder(PollReminderName, period, period);
             _reminderRegistered = true;
         }
-    }
-
-    /// <summary>
-    /// When an account's first poll comes due: within one interval, at a phase fixed by its address. Accounts that
-    /// start sending together (a burst over many accounts) would otherwise poll, and commit what they find, in the
-    /// same instant every interval, and each account's sends wait behind its own poll commit while the store writes
-    /// all of them at once.
-    /// </summary>
-    internal static TimeSpan FirstPollDue(Address address, TimeSpan interval)
-    {
-        var phase = BinaryPrimitives.ReadUInt16BigEndian(address.Bytes[^2..]) / 65536.0;
-        return TimeSpan.FromTicks((long)(interval.Ticks * phase));
     }
 
     private async Task StopPollingIfIdleAsync()

@@ -28,6 +28,9 @@ public sealed class ChainContext(ChainOptions options, EthRpcClient rpc, IFeeEst
     /// can appear at an address later (CREATE2).
     /// </summary>
     public CodePresenceCache Code { get; } = new();
+
+    /// <summary>The phases at which this chain's accounts poll, spread over the interval.</summary>
+    public PollPhases PollPhases { get; } = new();
 }
 
 /// <summary>A small expiring cache of "does this address hold code".</summary>
