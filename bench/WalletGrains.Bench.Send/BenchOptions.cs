@@ -70,6 +70,9 @@ internal sealed record BenchOptions
     /// </summary>
     public bool NoSettle { get; init; }
 
+    /// <summary>Count the types the process allocates during each measured run (<see cref="AllocationSampler"/>).</summary>
+    public bool Allocations { get; init; }
+
     /// <summary>A folder to write each scenario's per-request latencies to as CSV (index, start ms, latency ms, outcome).</summary>
     public string? DumpDirectory { get; init; }
 
@@ -131,6 +134,7 @@ internal sealed record BenchOptions
                 "--client-process" => options with { ClientProcess = true },
                 "--checkpoint-at-start" => options with { CheckpointAtStart = true },
                 "--prime-measured" => options with { PrimeMeasured = true },
+                "--allocations" => options with { Allocations = true },
                 "--instant-chain" => options with { InstantChain = true, Naive = false },
                 "--only" => Value() switch
                 {

@@ -24,6 +24,7 @@ if (args is [LoadAgentProcess.Flag])
 var options = BenchOptions.Parse(args);
 var report = new Report();
 var settleDeadline = TimeSpan.FromMinutes(3);
+using var allocations = options.Allocations ? new AllocationSampler() : null;
 const int WarmUpAccounts = 10;
 
 // Sends that prime each scenario's fresh silo (pools, fee quote, first calls), mined before it is measured.
@@ -303,8 +304,10 @@ async Task<LoadRun> MeasureAsync(WalletService service, string storage, int? pos
     // The dumped steps' times count from here, within a millisecond of the load's first request: reset before the
     // /proc scan above, they ran 10-25 ms ahead of the requests' due times.
     service.Probes.Reset();
+    allocations?.Start();
     var run = await drive(accounts);
     var busy = cpu.Stop();
+    var allocationLine = allocations is null ? "" : "; " + allocations.Stop();
     var threadLine = threads.Summary() + $"; JIT compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Item1:N0} methods in {(System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Item2).TotalMilliseconds:N0} ms";
     var probes = service.Probes.Summaries();
     var grainAfter = service.AccountGrainSnapshot();
@@ -332,7 +335,7 @@ async Task<LoadRun> MeasureAsync(WalletService service, string storage, int? pos
             + $"offered {run.Outcomes.Length / (double)options.Seconds:N0}/s, answered within {run.Elapsed.TotalSeconds:0.00} s. {ColdStart(run)}");
     }
 
-    report.Profile($"{scenario}, {storage}", probes, $"{GrainLine(grainBefore, grainAfter)}; {threadLine}; cores busy {busy}; {CpuPerSend(busy, run)}", run.AcceptedCount);
+    report.Profile($"{scenario}, {storage}", probes, $"{GrainLine(grainBefore, grainAfter)}; {threadLine}; cores busy {busy}; {CpuPerSend(busy, run)}{allocationLine}", run.AcceptedCount);
     return run;
 }
 
