@@ -33,6 +33,9 @@ const int PrimeSends = 200;
 // Unmeasured open-loop runs on fresh silos and accounts after the warm-up silo (see RunServiceAsync).
 const int ScenarioWarmUps = 10;
 
+// The issue's latency target, and the open loop's first ms, when its ten accounts start cold.
+const double LatencyTargetMs = 25, ColdStartMs = 300;
+
 report.Fact($"command: `dotnet run -c Release --project bench/WalletGrains.Bench.Send{(args.Length == 0 ? "" : " -- " + string.Join(' ', args.Select(Quote)))}`");
 report.Fact($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, server GC {GCSettings.IsServerGC}; {(options.ClientProcess ? "load generator in a process of its own" : "silo and load generator in one process")} (load client: {(options.HttpClientLoad ? "HttpClient" : "lean keep-alive sockets, RawHttpLoad")}), anvil and PostgreSQL on the same cores");
 report.Fact($"/proc/loadavg at start: {MachineLoad.LoadAverage()}");
@@ -123,7 +126,10 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
 {
     // Fresh accounts for every scenario: warm-up, burst to 1, burst to 10, open loop over 10.
     var mnemonic = Bip39Mnemonic.Generate(12);
-    var accounts = DeriveAddresses(mnemonic, WarmUpAccounts + 1 + 10 + options.Spread + (10 * options.Repeat) + (10 * ScenarioWarmUps));
+    // Their order: warm-up, burst to 1, burst to 10, the spread, each open-loop run's ten, each scenario warm-up's ten.
+    var openLoopAccounts = WarmUpAccounts + 11 + options.Spread;
+    var scenarioWarmUpAccounts = openLoopAccounts + (10 * options.Repeat);
+    var accounts = DeriveAddresses(mnemonic, scenarioWarmUpAccounts + (10 * ScenarioWarmUps));
     await FundAsync(accounts);
     var provider = storage == "sqlite" ? "sqlite" : "postgres";
     var warmUp = accounts.Take(WarmUpAccounts).ToList();
@@ -182,16 +188,15 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
     // ten, the first run compiled 41 and 73 in two tries, the next ones 9-30.
     var scenarioClock = Stopwatch.StartNew();
     long unmeasuredRunCompiled = 0;
-    var scenarioWarmUps = 0;
-    for (; scenarioWarmUps < ScenarioWarmUps; scenarioWarmUps++)
+    for (var i = 0; i < ScenarioWarmUps; i++)
     {
         var before = System.Runtime.JitInfo.GetCompiledMethodCount();
-        var cold = accounts.Skip(WarmUpAccounts + 11 + options.Spread + (10 * options.Repeat) + (10 * scenarioWarmUps)).Take(10).ToList();
+        var cold = accounts.Skip(scenarioWarmUpAccounts + (10 * i)).Take(10).ToList();
         await ScenarioAsync("warm-up open loop", cold, a => Requests(a, options.Rate * 2, "warmscenario"), (load, r) => load.OpenLoopAsync(r, options.Rate), measure: false);
-        Console.Error.WriteLine($"scenario warm-up {scenarioWarmUps}: {unmeasuredRunCompiled} compiled during its open loop, {System.Runtime.JitInfo.GetCompiledMethodCount() - before} with the silo's start and stop, {scenarioClock.Elapsed.TotalSeconds:0.0} s");
+        Console.Error.WriteLine($"scenario warm-up {i}: {unmeasuredRunCompiled} compiled during its open loop, {System.Runtime.JitInfo.GetCompiledMethodCount() - before} with the silo's start and stop, {scenarioClock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    report.Fact($"{storage} scenario warm-up: {scenarioWarmUps} unmeasured open-loop run(s) of 2 s, each on a silo, database and ten cold accounts of its own ({scenarioClock.Elapsed.TotalSeconds:0.0} s)");
+    report.Fact($"{storage} scenario warm-up: {ScenarioWarmUps} unmeasured open-loop run(s) of 2 s, each on a silo, database and ten cold accounts of its own ({scenarioClock.Elapsed.TotalSeconds:0.0} s)");
 
     if (options.Bursts)
     {
@@ -208,7 +213,7 @@ async Task RunServiceAsync(string storage, Func<Task<string>> newDatabase, Func<
         var openRuns = new List<LoadRun>();
         for (var repeat = 0; repeat < options.Repeat; repeat++)
         {
-            var measured = accounts.Skip(WarmUpAccounts + 11 + options.Spread + (10 * repeat)).Take(10).ToList();
+            var measured = accounts.Skip(openLoopAccounts + (10 * repeat)).Take(10).ToList();
             var suffix = options.Repeat > 1 ? $" (run {repeat + 1} of {options.Repeat})" : string.Empty;
             openRuns.Add(await ScenarioAsync($"open loop {options.Rate:N0}/s × {options.Seconds} s → 10 accounts{suffix}", measured,
                 a => Requests(a, options.Rate * options.Seconds, "open"), (load, r) => load.OpenLoopAsync(r, options.Rate)));
@@ -355,40 +360,29 @@ async Task<LoadRun> MeasureAsync(WalletService service, string storage, int? pos
 // makes, and the tail without it.
 static string ColdStart(LoadRun run)
 {
-    const double Target = 25, StartMs = 300;
     if (run.StartMs.Length != run.LatencyMs.Length)
     {
         return string.Empty;
     }
 
-    var over = 0;
-    var overAtStart = 0;
-    var after = new List<double>(run.LatencyMs.Length);
-    for (var i = 0; i < run.LatencyMs.Length; i++)
-    {
-        var atStart = run.StartMs[i] < StartMs;
-        if (run.LatencyMs[i] > Target)
-        {
-            over++;
-            overAtStart += atStart ? 1 : 0;
-        }
-
-        if (!atStart)
-        {
-            after.Add(run.LatencyMs[i]);
-        }
-    }
-
-    after.Sort();
+    var over = run.LatencyMs.Count(l => l > LatencyTargetMs);
+    var overAtStart = Enumerable.Range(0, run.LatencyMs.Length).Count(i => run.LatencyMs[i] > LatencyTargetMs && run.StartMs[i] < ColdStartMs);
     return string.Create(CultureInfo.InvariantCulture,
-        $"{over:N0} requests took over {Target} ms, {overAtStart:N0} of them due in the first {StartMs} ms; p99 of the requests due after that: {Percentiles.Of([.. after], 0.99):0.0} ms.");
+        $"{over:N0} requests took over {LatencyTargetMs} ms, {overAtStart:N0} of them due in the first {ColdStartMs} ms; p99 of the requests due after that: {Percentiles.Of(SortedAfterColdStart(run), 0.99):0.0} ms.");
+}
+
+// The latencies of the requests due after the cold start, sorted.
+static double[] SortedAfterColdStart(LoadRun run)
+{
+    var after = Enumerable.Range(0, Math.Min(run.StartMs.Length, run.LatencyMs.Length)).Where(i => run.StartMs[i] >= ColdStartMs).Select(i => run.LatencyMs[i]).ToArray();
+    Array.Sort(after);
+    return after;
 }
 
 // Every open-loop run of a storage (--repeat) in one line: each run's p50 and p99, and how many met the target, with
 // and without the requests due in the cold start.
 static string OpenLoopRuns(string storage, IReadOnlyList<LoadRun> runs)
 {
-    const double Target = 25, StartMs = 300;
     var p50 = new List<double>();
     var p99 = new List<double>();
     var p99After = new List<double>();
@@ -398,9 +392,7 @@ static string OpenLoopRuns(string storage, IReadOnlyList<LoadRun> runs)
         Array.Sort(all);
         p50.Add(Percentiles.Of(all, 0.50));
         p99.Add(Percentiles.Of(all, 0.99));
-        var after = Enumerable.Range(0, Math.Min(run.StartMs.Length, run.LatencyMs.Length)).Where(i => run.StartMs[i] >= StartMs).Select(i => run.LatencyMs[i]).ToArray();
-        Array.Sort(after);
-        p99After.Add(Percentiles.Of(after, 0.99));
+        p99After.Add(Percentiles.Of(SortedAfterColdStart(run), 0.99));
     }
 
     static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)));
@@ -411,8 +403,8 @@ static string OpenLoopRuns(string storage, IReadOnlyList<LoadRun> runs)
     }
 
     return string.Create(CultureInfo.InvariantCulture,
-        $"{storage}, open loop, {runs.Count} runs: p99 {List(p99)} ms (median {Median(p99):0.0}; {p99.Count(v => v <= Target)} of {runs.Count} within {Target} ms); "
-        + $"p50 {p50.Min():0.0}–{p50.Max():0.0} ms; p99 of the requests due after the first {StartMs} ms {List(p99After)} ms (median {Median(p99After):0.0}; {p99After.Count(v => v <= Target)} of {runs.Count} within).");
+        $"{storage}, open loop, {runs.Count} runs: p99 {List(p99)} ms (median {Median(p99):0.0}; {p99.Count(v => v <= LatencyTargetMs)} of {runs.Count} within {LatencyTargetMs} ms); "
+        + $"p50 {p50.Min():0.0}–{p50.Max():0.0} ms; p99 of the requests due after the first {ColdStartMs} ms {List(p99After)} ms (median {Median(p99After):0.0}; {p99After.Count(v => v <= LatencyTargetMs)} of {runs.Count} within).");
 }
 
 static string CpuPerSend(CpuUse cpu, LoadRun run)
