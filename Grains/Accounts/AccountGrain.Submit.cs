@@ -24,9 +24,11 @@ public sealed partial class AccountGrain
         }
 
         // Everything the checks need from the chain, in one JSON-RPC batch: the pending nonce on the activation's
-        // first send (invariant 1, see SyncNonceAsync), the balance, whether the recipients of plain transfers hold
-        // code (cached), and a gas estimate for every other send that did not give a gas limit. A plain transfer to
-        // an address without code costs exactly 21,000 gas; estimating it would only load the node.
+        // first send unless the activation's own read answered it (invariant 1, see SyncNonceAsync), the balance,
+        // whether the recipients of plain transfers hold code (cached), and a gas estimate for every other send that
+        // did not give a gas limit. A plain transfer to an address without code costs exactly 21,000 gas; estimating
+        // it would only load the node.
+        await TakeActivationReadingAsync();
         var quote = await _chain.Fees.GetQuoteAsync(ct);
         var checkedAt = _time.GetUtcNow();
         var batch = new RpcBatch();

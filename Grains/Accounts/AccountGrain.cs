@@ -44,6 +44,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     private DateTimeOffset _balanceReadAt;
     private IGrainTimer? _pollTimer;
 
+    /// <summary>The node's answer to the activation's own read (<see cref="StartActivationReading"/>); null once taken.</summary>
+    private Task<ChainReading?>? _activationReading;
+
     /// <summary>Where in each poll interval this activation polls (<see cref="PollPhases"/>).</summary>
     private double _pollPhase;
     private IGrainTimer? _flushTimer;
@@ -86,8 +89,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
         _chain = chain;
         _address = address;
+        _activationReading = StartActivationReading(chain, address, _time, _logger);
 
-        // Two independent reads, at once: the first send after an activation waits for both.
+        // Two independent reads, at once (and the node's, above): the first send after an activation waits for all three.
         var accountRead = _store.GetAccountAsync(chainId, address, cancellationToken);
         var liveRead = _store.GetLiveTransactionsAsync(chainId, address, cancellationToken);
         await Task.WhenAll(accountRead, liveRead);
@@ -209,6 +213,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     /// </summary>
     private async Task SyncNonceAsync(CancellationToken cancellationToken)
     {
+        await TakeActivationReadingAsync();
         if (_nonceSynced)
         {
             return;
@@ -216,6 +221,72 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
         ApplyChainNonce(await _chain.Rpc.GetTransactionCountAsync(_address, BlockParameter.Pending, cancellationToken));
     }
+
+    /// <summary>
+    /// Asks the node for the account's pending count and balance as the activation starts, while storage is read:
+    /// a cold account's first send would otherwise wait for storage, then for the node. The read runs outside the
+    /// turn and touches no grain state; the first turn that needs the nonce takes its answer
+    /// (<see cref="TakeActivationReadingAsync"/>). Any failure is "no answer": that turn reads the node itself,
+    /// as it did before, and reports what goes wrong then.
+    /// </summary>
+    private static Task<ChainReading?> StartActivationReading(ChainContext chain, Address address, TimeProvider time, ILogger logger)
+    {
+        // The activation's context (call chain, request context) must not follow the I/O out of the turn.
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(async () =>
+            {
+                var readAt = time.GetUtcNow();
+                var batch = new RpcBatch();
+                var nonce = batch.Add(EthRequests.GetTransactionCount(address, BlockParameter.Pending));
+                var balance = batch.Add(EthRequests.GetBalance(address, BlockParameter.Latest));
+                try
+                {
+                    await chain.Rpc.SendBatchAsync(batch, cancellationToken: CancellationToken.None);
+                }
+                catch (RpcException e)
+                {
+                    LogActivationReadFailed(logger, chain.ChainId, address, e.Message);
+                    return null;
+                }
+
+                return nonce.TryGetValue(out var pending) && balance.TryGetValue(out var wei) ? new ChainReading(pending, wei, readAt) : (ChainReading?)null;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Applies the activation's reading once (invariant 1: the counter never falls below the chain's pending count).
+    /// A reading older than <see cref="BalanceMaxAge"/> (an activation that sent nothing for a while) is dropped,
+    /// and so is the nonce once a poll has synced it.
+    /// </summary>
+    private async Task TakeActivationReadingAsync()
+    {
+        if (_activationReading is not { } pending)
+        {
+            return;
+        }
+
+        _activationReading = null;
+        if (await pending is not { } reading || _time.GetUtcNow() - reading.ReadAt > BalanceMaxAge)
+        {
+            return;
+        }
+
+        if (!_nonceSynced)
+        {
+            ApplyChainNonce(reading.PendingNonce);
+        }
+
+        if (_balance is null || _balanceReadAt < reading.ReadAt)
+        {
+            _balance = reading.Balance;
+            _balanceReadAt = reading.ReadAt;
+        }
+    }
+
+    /// <summary>The node's pending count and balance for this account, and when they were asked for.</summary>
+    private readonly record struct ChainReading(ulong PendingNonce, UInt256 Balance, DateTimeOffset ReadAt);
 
     /// <summary>Applies the chain's pending count read for <see cref="SyncNonceAsync"/> (or with a send batch's checks).</summary>
     private void ApplyChainNonce(ulong chainPending)
@@ -415,6 +486,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Account {ChainId}:{Address}: commit failed ({Reason}); deactivating, the next call reloads from storage")]
     private static partial void LogCommitFailed(ILogger logger, ulong chainId, Address address, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Account {ChainId}:{Address}: the activation's read of the pending nonce and balance failed ({Reason}); the first send reads them itself")]
+    private static partial void LogActivationReadFailed(ILogger logger, ulong chainId, Address address, string reason);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Account {ChainId}:{Address}: commit cancelled, the silo is stopping; the next activation reloads from storage")]
     private static partial void LogCommitCancelled(ILogger logger, ulong chainId, Address address);

@@ -34,14 +34,7 @@ public sealed class CommitFaults
     public Task WaitUntilHeldAsync(TimeSpan deadline) => _held.Task.WaitAsync(deadline);
 
     /// <summary>Wraps the last <see cref="IWalletStore"/> registration of the silo.</summary>
-    public void AddTo(IServiceCollection services)
-    {
-        var original = services.Last(d => d.ServiceType == typeof(IWalletStore));
-        services.Remove(original);
-        services.AddSingleton<IWalletStore>(sp => new Store(this, (IWalletStore)(original.ImplementationInstance
-            ?? original.ImplementationFactory?.Invoke(sp)
-            ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!))));
-    }
+    public void AddTo(IServiceCollection services) => WalletStoreDecoration.Wrap(services, inner => new Store(this, inner));
 
     private bool TakeFault()
     {

@@ -63,6 +63,70 @@ public abstract class LifecycleTests
     }
 
     /// <summary>
+    /// A cold account asks the node for its pending nonce and balance while storage answers the activation's reads, so
+    /// its first send waits for the slower of the two instead of one after the other, and does not ask again (one nonce
+    /// read per activation, invariant 1).
+    /// </summary>
+    [Fact]
+    public async Task A_cold_account_reads_the_node_while_storage_loads_it_and_its_first_send_does_not_wait_for_the_nonce_again()
+    {
+        const string Nonces = "eth_getTransactionCount";
+        var (gate, reads) = (new RpcGate(), new StoreReadGate());
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions(), services: s =>
+        {
+            gate.AddTo(s);
+            reads.AddTo(s);
+        });
+        var (from, to) = (h.Accounts[0], h.Accounts[1]);
+        int PendingNonceReads() => gate.Seen(Nonces, from.ToLowerHex(), "pending");
+        var before = PendingNonceReads();
+
+        reads.Hold();
+        var send = h.SendOkAsync(LifecycleHarness.Transfer(from, to));
+        await reads.WaitUntilHeldAsync(Deadline);
+        await WaitUntilAsync(() => Task.FromResult(PendingNonceReads() > before), "the node was asked for the pending nonce");
+        Assert.Equal(1, reads.Waiting);
+        Assert.False(send.IsCompleted, "the send was answered before its account row was read");
+
+        // From here the node sits on every nonce read: the send is answered all the same.
+        gate.Hold(Nonces);
+        reads.Release();
+        var id = await send.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        gate.ReleaseAll();
+        var confirmed = await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline);
+        Assert.Equal(0UL, (ulong)confirmed["nonce"]!);
+    }
+
+    /// <summary>
+    /// When the activation's read of the node fails, nothing is assumed: the first send reads the pending nonce itself,
+    /// and skips a nonce used outside the service as before.
+    /// </summary>
+    [Fact]
+    public async Task When_the_activations_read_of_the_node_fails_the_first_send_reads_the_nonce_itself()
+    {
+        var gate = new RpcGate();
+        await using var h = await LifecycleHarness.StartAsync(Kind, new AnvilOptions(), services: gate.AddTo);
+        var (from, to) = (h.Accounts[0], h.Accounts[1]);
+
+        // Nonce 0 used outside the service (and mined), so only a read of the node gives the right next nonce.
+        using var signer = new PrivateKeySigner(h.PrivateKeyOf(from));
+        var theirs = signer.Sign(new Eip1559Transaction
+        {
+            ChainId = 31337, Nonce = 0, GasLimit = 21_000, To = to, Value = 1UL, MaxFeePerGas = 200 * Gwei, MaxPriorityFeePerGas = Gwei,
+        });
+        await h.Anvil.RequestAsync("eth_sendRawTransaction", theirs.RawHex);
+
+        gate.FailNext("eth_getTransactionCount", 1);
+        var (status, accepted) = await h.Node.SendAsync(LifecycleHarness.Transfer(from, to), ct: TestContext.Current.CancellationToken);
+        Assert.True(status == 202, accepted?.ToJsonString());
+        Assert.Equal(1, gate.Failed);
+        Assert.Equal(1UL, (ulong)accepted!["nonce"]!);
+        var confirmed = await h.WaitForAsync((string)accepted["id"]!, t => Is(t, "confirmed"), Deadline);
+        Assert.Equal(1UL, (ulong)confirmed["nonce"]!);
+    }
+
+    /// <summary>
     /// A send batch whose commit fails reserved nothing: the activation that had already counted its nonces is
     /// dropped, and the next send gets the very next nonce, so nothing queues behind a nonce that never reaches the chain.
     /// </summary>
