@@ -44,6 +44,12 @@ internal sealed record BenchOptions
     /// <summary>Answer the silo's JSON-RPC in process (<see cref="InstantChain"/>) instead of anvil: the silo's own ceiling.</summary>
     public bool InstantChain { get; init; }
 
+    /// <summary>
+    /// Milliseconds added to each of the silo's JSON-RPC POSTs before it leaves (0: none), as for a node across a network
+    /// instead of on loopback: a hosted provider is commonly 10-50 ms away. anvil and the naive sender are not delayed.
+    /// </summary>
+    public int RpcLatencyMs { get; init; }
+
     /// <summary>Load from <see cref="HttpClient"/> instead of the lean socket client (<see cref="RawHttpLoad"/>), to compare generator costs.</summary>
     public bool HttpClientLoad { get; init; }
 
@@ -135,6 +141,7 @@ internal sealed record BenchOptions
                 "--checkpoint-at-start" => options with { CheckpointAtStart = true },
                 "--prime-measured" => options with { PrimeMeasured = true },
                 "--allocations" => options with { Allocations = true },
+                "--rpc-latency" => options with { RpcLatencyMs = Int() },
                 "--instant-chain" => options with { InstantChain = true, Naive = false },
                 "--only" => Value() switch
                 {

@@ -122,6 +122,16 @@ internal sealed class TimedSendGateway(ISendGateway inner, Probes probes) : ISen
     }
 }
 
+/// <summary>A node across a network (<c>--rpc-latency</c>): each POST waits a round trip's time before it is sent.</summary>
+internal sealed class DistantNode(TimeSpan latency, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        await Task.Delay(latency, cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
+    }
+}
+
 /// <summary>
 /// Times each JSON-RPC POST to the chain, named after its first method and whether it is a batch
 /// (the send turn's balance/estimate batch starts with eth_getBalance, its broadcast with

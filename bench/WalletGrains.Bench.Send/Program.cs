@@ -11,7 +11,7 @@ using WalletGrains.Testing;
 
 // Usage: dotnet run -c Release --project bench/WalletGrains.Bench.Send -- [--sends 5000] [--concurrency 128] [--seconds 5]
 //        [--rate 2000] [--warmup 400] [--storage sqlite|postgres|both] [--postgres "<cs>"] [--max-in-flight N]
-//        [--gas-limit] [--idempotency-keys] [--no-naive] [--block-time 1] [--instant-chain] [--markdown <file>] [--dump <dir>]
+//        [--gas-limit] [--idempotency-keys] [--no-naive] [--block-time 1] [--rpc-latency ms] [--instant-chain] [--markdown <file>] [--dump <dir>]
 //        [--only bursts|open] [--set key=value] [--no-settle] [--httpclient] [--client-process] [--checkpoint-at-start]
 //        [--prime-measured] [--repeat N]
 // See README.md for what each scenario measures.
@@ -48,6 +48,10 @@ var anvilOptions = new AnvilOptions { BlockTimeSeconds = options.BlockTime, GasL
 await using var anvil = await AnvilProcess.StartAsync(anvilOptions);
 using var rpc = new EthRpcClient(anvil.RpcUrl, TimeSpan.FromSeconds(60));
 report.Fact($"anvil 1.7.1: --block-time {options.BlockTime} --gas-limit 1000000000 (≈47,000 transfers per block), chain {anvil.ChainId}");
+if (options.RpcLatencyMs > 0)
+{
+    report.Fact($"--rpc-latency {options.RpcLatencyMs}: each of the silo's JSON-RPC POSTs waits {options.RpcLatencyMs} ms before it leaves (a node across a network)");
+}
 var sink = Address.FromPrivateKey(PrivateKeyGenerator.Generate());
 
 PgCluster? postgres = null;

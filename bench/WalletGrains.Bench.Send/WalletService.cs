@@ -74,9 +74,10 @@ internal sealed class WalletService : IAsyncDisposable
             // The silo's own log levels (WalletHost's defaults), as shipped; its lines go to stderr, the report to stdout.
             b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
-        Func<HttpMessageHandler> transport = options.InstantChain
+        Func<HttpMessageHandler> node = options.InstantChain
             ? () => new InstantChain(anvil.ChainId)
             : () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }; // as ChainRegistry's default
+        var transport = options.RpcLatencyMs > 0 ? () => new DistantNode(TimeSpan.FromMilliseconds(options.RpcLatencyMs), node()) : node;
         Instrumentation.AddTimings(builder.Services, probes, transport);
         var app = WalletHost.Build(builder);
         await app.StartAsync();
