@@ -33,7 +33,9 @@ public sealed record FeeEstimatorOptions
 /// <c>eth_blockNumber</c> at most once per <see cref="FeeEstimatorOptions.BlockCheckInterval"/> and
 /// reads the fee history again only when the block number changed. Concurrent callers share one
 /// refresh; for <see cref="FeeEstimatorOptions.ServeStaleFor"/> after the check interval the last quote is
-/// answered while that refresh runs. The quote is the market as seen; callers apply the chain's caps.
+/// answered while that refresh runs. Past that, callers wait, and the refresh reads the latest block's
+/// history in one round trip instead of asking for the block number first. The quote is the market as
+/// seen; callers apply the chain's caps.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -100,8 +102,9 @@ public sealed class FeeEstimator : IFeeEstimator
                 return new ValueTask<FeeQuote>(snapshot.Quote);
             }
 
-            refresh = _refresh ??= RefreshAsync();
-            if (snapshot is not null && _time.GetElapsedTime(snapshot.CheckedAt) < _options.BlockCheckInterval + _options.ServeStaleFor)
+            var servable = snapshot is not null && _time.GetElapsedTime(snapshot.CheckedAt) < _options.BlockCheckInterval + _options.ServeStaleFor;
+            refresh = _refresh ??= RefreshAsync(callersWait: !servable);
+            if (servable && snapshot is not null)
             {
                 // Stale but recent: answered now, the refresh serves the next callers (its failure waits for them too).
                 _ = refresh.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
@@ -115,18 +118,33 @@ public sealed class FeeEstimator : IFeeEstimator
 
     private bool IsFresh(Snapshot snapshot) => _time.GetElapsedTime(snapshot.CheckedAt) < _options.BlockCheckInterval;
 
-    private async Task<FeeQuote> RefreshAsync()
+    /// <param name="callersWait">
+    /// Callers wait for this refresh (no quote yet, or too old to serve): it reads the latest block's fee history at
+    /// once, one round trip instead of eth_blockNumber and then the history, since after that long the block has
+    /// usually changed. A refresh behind a served quote asks eth_blockNumber first and reads the history only for a
+    /// new block, which keeps a busy chain's refreshes cheap for the node.
+    /// </param>
+    private async Task<FeeQuote> RefreshAsync(bool callersWait)
     {
         // Leave the caller's lock first, so the finally below always runs after the task is published.
         await Task.Yield();
         try
         {
             var checkedAt = _time.GetTimestamp();
-            var block = await _rpc.BlockNumberAsync();
-            var previous = Volatile.Read(ref _snapshot);
-            var quote = previous is not null && previous.Quote.BlockNumber == block
-                ? previous.Quote
-                : await QuoteAtAsync(block);
+            FeeQuote quote;
+            if (callersWait)
+            {
+                quote = await QuoteAtLatestAsync();
+            }
+            else
+            {
+                var block = await _rpc.BlockNumberAsync();
+                var previous = Volatile.Read(ref _snapshot);
+                quote = previous is not null && previous.Quote.BlockNumber == block
+                    ? previous.Quote
+                    : await QuoteAsync(await _rpc.FeeHistoryAsync((ulong)_options.BlockCount, block, _percentiles), block, gasPrice: null);
+            }
+
             Volatile.Write(ref _snapshot, new Snapshot(quote, checkedAt));
             return quote;
         }
@@ -139,9 +157,23 @@ public sealed class FeeEstimator : IFeeEstimator
         }
     }
 
-    private async Task<FeeQuote> QuoteAtAsync(ulong block)
+    /// <summary>The quote at the latest block, from one JSON-RPC batch: its fee history (and the gas price on legacy chains).</summary>
+    private async Task<FeeQuote> QuoteAtLatestAsync()
     {
-        var history = await _rpc.FeeHistoryAsync((ulong)_options.BlockCount, block, _percentiles);
+        var batch = new RpcBatch();
+        var history = batch.Add(EthRequests.FeeHistory((ulong)_options.BlockCount, BlockParameter.Latest, _percentiles));
+        var gasPrice = _eip1559 ? null : batch.Add(EthRequests.GasPrice());
+        await _rpc.SendBatchAsync(batch);
+
+        // The history ends at the latest block: its oldest block plus the blocks it holds, less one.
+        var read = history.Value;
+        var block = read.OldestBlock + (ulong)Math.Max(read.GasUsedRatio.Count - 1, 0);
+        return await QuoteAsync(read, block, gasPrice?.Value);
+    }
+
+    /// <summary>The quote from a block's fee history; <paramref name="gasPrice"/> is the node's, on legacy chains (null: asked here).</summary>
+    private async Task<FeeQuote> QuoteAsync(RpcFeeHistory history, ulong block, UInt256? gasPrice)
+    {
         var nextBaseFee = history.BaseFeePerGas.Count > 0 ? history.BaseFeePerGas[^1] : UInt256.Zero;
         var tip = MedianReward(history);
         if (tip.IsZero)
@@ -150,13 +182,13 @@ public sealed class FeeEstimator : IFeeEstimator
         }
 
         tip = UInt256.Max(tip, _options.MinPriorityFeePerGas);
-        var gasPrice = nextBaseFee + tip;
+        var price = nextBaseFee + tip;
         if (!_eip1559)
         {
-            gasPrice = UInt256.Max(gasPrice, await _rpc.GasPriceAsync());
+            price = UInt256.Max(price, gasPrice ?? await _rpc.GasPriceAsync());
         }
 
-        return new FeeQuote(block, nextBaseFee, tip, nextBaseFee + nextBaseFee + tip, gasPrice);
+        return new FeeQuote(block, nextBaseFee, tip, nextBaseFee + nextBaseFee + tip, price);
     }
 
     /// <summary>The lower median of the blocks' reward percentile, over the blocks that used gas (empty blocks report 0).</summary>

@@ -55,7 +55,12 @@ public sealed class ChainRpcCounter : DelegatingHandler
     {
     }
 
+    private int _posts;
+
     public IReadOnlyList<string> Methods => [.. _methods];
+
+    /// <summary>HTTP requests seen (a batch is one).</summary>
+    public int Posts => Volatile.Read(ref _posts);
 
     /// <summary>Completes once a gated request has arrived.</summary>
     public Task GatedRequestArrived => _entered.Task;
@@ -76,6 +81,7 @@ public sealed class ChainRpcCounter : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _posts);
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         using var json = JsonDocument.Parse(body);
         var methods = json.RootElement.ValueKind == JsonValueKind.Array

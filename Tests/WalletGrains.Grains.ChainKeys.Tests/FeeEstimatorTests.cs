@@ -65,12 +65,35 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
     }
 
     [Fact]
-    public async Task Quote_is_cached_within_a_block_and_refreshed_after_a_new_block()
+    public async Task A_caller_that_waits_for_a_quote_waits_for_one_round_trip()
     {
         var ct = TestContext.Current.CancellationToken;
         var fees = CreateEstimator();
+        // A block that paid a tip, so the history alone gives the quote (an idle chain's asks the node's suggestion too).
+        await SendWithTipAsync(2_000_000_000);
+        await chain.MineAsync();
+
+        // No quote yet: the latest block's fee history, alone, in one request.
         var first = await fees.GetQuoteAsync(ct);
-        Assert.Equal(1, _counter.Count("eth_blockNumber"));
+        Assert.Equal(await chain.BlockNumberAsync(), first.BlockNumber);
+        Assert.Equal(1, _counter.Posts);
+        Assert.Equal(["eth_feeHistory"], _counter.Methods);
+
+        // Too old to serve (no stale window here) after two new blocks: again one request, at the new head.
+        await chain.MineAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var next = await fees.GetQuoteAsync(ct);
+        Assert.Equal(first.BlockNumber + 2, next.BlockNumber);
+        Assert.Equal(2, _counter.Posts);
+        Assert.Equal(0, _counter.Count("eth_blockNumber"));
+    }
+
+    [Fact]
+    public async Task Quote_is_cached_within_a_block_and_a_served_quote_is_refreshed_only_after_a_new_block()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var fees = CreateEstimator(serveStaleFor: TimeSpan.FromSeconds(10));
+        var first = await fees.GetQuoteAsync(ct);
         Assert.Equal(1, _counter.Count("eth_feeHistory"));
         var calls = _counter.Methods.Count;
 
@@ -82,18 +105,21 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
         Assert.Same(first, await cached);
         Assert.Equal(calls, _counter.Methods.Count);
 
-        // Past the interval: one eth_blockNumber notices the new block, and only then the fee history is read again.
+        // Past the interval: the quote is served, and one eth_blockNumber behind it notices the new block, and only
+        // then the fee history is read again.
         _time.Advance(TimeSpan.FromMilliseconds(200));
-        var refreshed = await fees.GetQuoteAsync(ct);
+        Assert.Same(first, await fees.GetQuoteAsync(ct));
+        var refreshed = await NextBlockQuoteAsync(fees, first);
         Assert.Equal(first.BlockNumber + 1, refreshed.BlockNumber);
-        Assert.Equal(2, _counter.Count("eth_blockNumber"));
+        Assert.Equal(1, _counter.Count("eth_blockNumber"));
         Assert.Equal(2, _counter.Count("eth_feeHistory"));
 
         // Past the interval in the same block: one eth_blockNumber, no fee history.
         _time.Advance(TimeSpan.FromMilliseconds(300));
-        var same = await fees.GetQuoteAsync(ct);
-        Assert.Same(refreshed, same);
-        Assert.Equal(3, _counter.Count("eth_blockNumber"));
+        Assert.Same(refreshed, await fees.GetQuoteAsync(ct));
+        await WaitUntilAsync(() => _counter.Count("eth_blockNumber") == 2, ct);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Same(refreshed, await fees.GetQuoteAsync(ct));
         Assert.Equal(2, _counter.Count("eth_feeHistory"));
     }
 
@@ -112,16 +138,9 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
         Assert.Same(first, await stale);
 
         // The refresh lands; the next caller gets the new block's quote without another eth_blockNumber.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        FeeQuote next;
-        do
-        {
-            await Task.Delay(10, ct);
-            next = await fees.GetQuoteAsync(ct);
-        }
-        while (next.BlockNumber == first.BlockNumber && DateTime.UtcNow < deadline);
+        var next = await NextBlockQuoteAsync(fees, first);
         Assert.Equal(first.BlockNumber + 1, next.BlockNumber);
-        Assert.Equal(2, _counter.Count("eth_blockNumber"));
+        Assert.Equal(1, _counter.Count("eth_blockNumber"));
 
         // Older than the check interval plus the stale window: the caller waits for the node.
         await chain.MineAsync();
@@ -153,7 +172,7 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var fees = CreateEstimator();
-        _counter.CloseGate("eth_blockNumber");
+        _counter.CloseGate("eth_feeHistory");
 
         var firstCaller = fees.GetQuoteAsync(ct).AsTask();
         await _counter.GatedRequestArrived.WaitAsync(TimeSpan.FromSeconds(10), ct);
@@ -163,7 +182,6 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
         var quotes = await Task.WhenAll([firstCaller, .. others]);
 
         Assert.All(quotes, q => Assert.Same(quotes[0], q));
-        Assert.Equal(1, _counter.Count("eth_blockNumber"));
         Assert.Equal(1, _counter.Count("eth_feeHistory"));
     }
 
@@ -171,7 +189,7 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
     public async Task A_waiting_caller_can_cancel_without_cancelling_the_shared_refresh()
     {
         var fees = CreateEstimator();
-        _counter.CloseGate("eth_blockNumber");
+        _counter.CloseGate("eth_feeHistory");
         using var cancel = new CancellationTokenSource();
 
         var impatient = fees.GetQuoteAsync(cancel.Token).AsTask();
@@ -183,7 +201,7 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
 
         var quote = await patient;
         Assert.Equal(await chain.BlockNumberAsync(), quote.BlockNumber);
-        Assert.Equal(1, _counter.Count("eth_blockNumber"));
+        Assert.Equal(1, _counter.Count("eth_feeHistory"));
     }
 
     [Fact]
@@ -209,7 +227,31 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
 
         Assert.Equal(RpcErrorKind.ServerUnavailable, first.Kind);
         Assert.Equal(RpcErrorKind.ServerUnavailable, second.Kind);
-        Assert.Equal(2, _counter.Count("eth_blockNumber"));
+        Assert.Equal(2, _counter.Count("eth_feeHistory"));
+    }
+
+    /// <summary>Asks until a refresh behind a served quote has landed a quote of a later block than <paramref name="served"/>.</summary>
+    private static async Task<FeeQuote> NextBlockQuoteAsync(FeeEstimator fees, FeeQuote served)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        FeeQuote next;
+        do
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+            next = await fees.GetQuoteAsync(TestContext.Current.CancellationToken);
+        }
+        while (next.BlockNumber == served.BlockNumber && DateTime.UtcNow < deadline);
+        return next;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 20 s");
+            await Task.Delay(10, ct);
+        }
     }
 
     /// <summary>An estimator whose callers always wait for a due refresh, unless <paramref name="serveStaleFor"/> says otherwise.</summary>
