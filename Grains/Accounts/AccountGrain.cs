@@ -223,11 +223,12 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     }
 
     /// <summary>
-    /// Asks the node for the account's pending count and balance as the activation starts, while storage is read:
-    /// a cold account's first send would otherwise wait for storage, then for the node. The read runs outside the
-    /// turn and touches no grain state; the first turn that needs the nonce takes its answer
-    /// (<see cref="TakeActivationReadingAsync"/>). Any failure is "no answer": that turn reads the node itself,
-    /// as it did before, and reports what goes wrong then.
+    /// Asks the node for the account's pending count and balance as the activation starts, while storage is read,
+    /// and has the chain's fee quote refreshed if it is due: a cold account's first send would otherwise wait for
+    /// storage, then for the quote, then for the node. The read runs outside the turn and touches no grain state; the
+    /// first turn that needs the nonce takes its answer (<see cref="TakeActivationReadingAsync"/>), and the quote is
+    /// the chain's, shared by every caller. Any failure is "no answer": that turn asks the node itself, as it did
+    /// before, and reports what goes wrong then.
     /// </summary>
     private static Task<ChainReading?> StartActivationReading(ChainContext chain, Address address, TimeProvider time, ILogger logger)
     {
@@ -237,6 +238,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             return Task.Run(async () =>
             {
                 var readAt = time.GetUtcNow();
+                var quote = chain.Fees.GetQuoteAsync(CancellationToken.None).AsTask();
                 var batch = new RpcBatch();
                 var nonce = batch.Add(EthRequests.GetTransactionCount(address, BlockParameter.Pending));
                 var balance = batch.Add(EthRequests.GetBalance(address, BlockParameter.Latest));
@@ -247,7 +249,15 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
                 catch (RpcException e)
                 {
                     LogActivationReadFailed(logger, chain.ChainId, address, e.Message);
-                    return null;
+                }
+
+                try
+                {
+                    await quote;
+                }
+                catch (RpcException e)
+                {
+                    LogActivationReadFailed(logger, chain.ChainId, address, e.Message);
                 }
 
                 return nonce.TryGetValue(out var pending) && balance.TryGetValue(out var wei) ? new ChainReading(pending, wei, readAt) : (ChainReading?)null;
@@ -487,7 +497,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Account {ChainId}:{Address}: commit failed ({Reason}); deactivating, the next call reloads from storage")]
     private static partial void LogCommitFailed(ILogger logger, ulong chainId, Address address, string reason);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Account {ChainId}:{Address}: the activation's read of the pending nonce and balance failed ({Reason}); the first send reads them itself")]
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Account {ChainId}:{Address}: the activation's read of the pending nonce, balance or fee quote failed ({Reason}); the first send asks again")]
     private static partial void LogActivationReadFailed(ILogger logger, ulong chainId, Address address, string reason);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Account {ChainId}:{Address}: commit cancelled, the silo is stopping; the next activation reloads from storage")]

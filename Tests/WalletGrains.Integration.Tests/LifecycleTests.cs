@@ -63,9 +63,9 @@ public abstract class LifecycleTests
     }
 
     /// <summary>
-    /// A cold account asks the node for its pending nonce and balance while storage answers the activation's reads, so
-    /// its first send waits for the slower of the two instead of one after the other, and does not ask again (one nonce
-    /// read per activation, invariant 1).
+    /// A cold account asks the node for its pending nonce and balance, and has the chain's fee quote refreshed, while
+    /// storage answers the activation's reads, so its first send waits for the slowest of them instead of one after
+    /// another, and does not ask for the nonce again (one nonce read per activation, invariant 1).
     /// </summary>
     [Fact]
     public async Task A_cold_account_reads_the_node_while_storage_loads_it_and_its_first_send_does_not_wait_for_the_nonce_again()
@@ -79,12 +79,13 @@ public abstract class LifecycleTests
         });
         var (from, to) = (h.Accounts[0], h.Accounts[1]);
         int PendingNonceReads() => gate.Seen(Nonces, from.ToLowerHex(), "pending");
-        var before = PendingNonceReads();
+        var before = (Nonces: PendingNonceReads(), Fees: gate.Seen("eth_feeHistory"));
 
         reads.Hold();
         var send = h.SendOkAsync(LifecycleHarness.Transfer(from, to));
         await reads.WaitUntilHeldAsync(Deadline);
-        await WaitUntilAsync(() => Task.FromResult(PendingNonceReads() > before), "the node was asked for the pending nonce");
+        await WaitUntilAsync(() => Task.FromResult(PendingNonceReads() > before.Nonces), "the node was asked for the pending nonce");
+        await WaitUntilAsync(() => Task.FromResult(gate.Seen("eth_feeHistory") > before.Fees), "the fee quote was refreshed (none was ever read)");
         Assert.Equal(1, reads.Waiting);
         Assert.False(send.IsCompleted, "the send was answered before its account row was read");
 
