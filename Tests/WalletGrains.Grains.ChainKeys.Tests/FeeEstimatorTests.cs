@@ -117,7 +117,7 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
         // Past the interval in the same block: one eth_blockNumber, no fee history.
         _time.Advance(TimeSpan.FromMilliseconds(300));
         Assert.Same(refreshed, await fees.GetQuoteAsync(ct));
-        await WaitUntilAsync(() => _counter.Count("eth_blockNumber") == 2, ct);
+        await Eventually.HoldsAsync(() => _counter.Count("eth_blockNumber") == 2, TimeSpan.FromSeconds(20), "the second eth_blockNumber", ct);
         _time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Same(refreshed, await fees.GetQuoteAsync(ct));
         Assert.Equal(2, _counter.Count("eth_feeHistory"));
@@ -233,25 +233,11 @@ public sealed class FeeEstimatorTests(ChainAnvilFixture chain) : IDisposable
     /// <summary>Asks until a refresh behind a served quote has landed a quote of a later block than <paramref name="served"/>.</summary>
     private static async Task<FeeQuote> NextBlockQuoteAsync(FeeEstimator fees, FeeQuote served)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        FeeQuote next;
-        do
-        {
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-            next = await fees.GetQuoteAsync(TestContext.Current.CancellationToken);
-        }
-        while (next.BlockNumber == served.BlockNumber && DateTime.UtcNow < deadline);
+        var next = served;
+        await Eventually.HoldsAsync(
+            async () => (next = await fees.GetQuoteAsync(TestContext.Current.CancellationToken)).BlockNumber != served.BlockNumber,
+            TimeSpan.FromSeconds(20), "a quote of a later block", TestContext.Current.CancellationToken);
         return next;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 20 s");
-            await Task.Delay(10, ct);
-        }
     }
 
     /// <summary>An estimator whose callers always wait for a due refresh, unless <paramref name="serveStaleFor"/> says otherwise.</summary>

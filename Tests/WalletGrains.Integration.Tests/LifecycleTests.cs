@@ -189,15 +189,8 @@ public abstract class LifecycleTests
         Assert.Equal(1UL, await h.NonceAsync(from));
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"not reached within {Deadline}: {what}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        Eventually.HoldsAsync(condition, Deadline, what, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task Fee_spike_bumps_stuck_transactions_until_all_confirm_never_above_the_cap()

@@ -79,21 +79,3 @@ internal sealed class FixedPortAnvil : IAsyncDisposable
         _process.Dispose();
     }
 }
-
-/// <summary>Waits for an observable condition, polling, until a deadline.</summary>
-internal static class Eventually
-{
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Waited {timeout.TotalSeconds} s for {what}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-        }
-    }
-}
