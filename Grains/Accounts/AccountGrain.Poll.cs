@@ -50,6 +50,7 @@ public sealed partial class AccountGrain
             return;
         }
 
+        await EnsurePollReminderAsync();
         var snapshot = PollSnapshot();
         var started = ++_pollsStarted;
         _pollFetchInFlight = true;

@@ -236,7 +236,7 @@ public sealed partial class AccountGrain
             }
 
             _live.AddRange(changes.Inserted);
-            await EnsurePollingAsync();
+            EnsurePolling();
 
             // The sends are durable: answer now, broadcast in the next turn (invariant 2 holds either way).
             QueueBroadcast(changes.ToBroadcast);

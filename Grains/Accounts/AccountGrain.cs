@@ -104,7 +104,7 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _rebroadcastDue = _live.Count > 0;
         if (_live.Count > 0)
         {
-            await EnsurePollingAsync();
+            EnsurePolling();
         }
     }
 
@@ -311,7 +311,13 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _nonceSynced = true;
     }
 
-    private async Task EnsurePollingAsync()
+    /// <summary>
+    /// Starts the poll timer if it is not running. The poll reminder is written by the first tick
+    /// (<see cref="EnsurePollReminderAsync"/>), not here: a send that started polling is answered after its own commit
+    /// and not after a second write. Until the reminder is written, a restart resumes the account through
+    /// <see cref="PendingAccountsResumer"/>, and the timer does the polling while the activation lives.
+    /// </summary>
+    private void EnsurePolling()
     {
         if (_pollTimer is null)
         {
@@ -320,14 +326,28 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
             _pollTimer = RegisterGrainTimer(
                 PollTickAsync, PollPhases.UntilFirst(_time.GetUtcNow(), _chain.Options.PollInterval, _pollPhase), Timeout.InfiniteTimeSpan);
         }
+    }
 
-        if (!_reminderRegistered)
+    /// <summary>
+    /// The reminder only brings the account back after a restart or idle collection; the timer does the frequent work
+    /// while the activation lives. A failed write is logged and tried again on the next tick.
+    /// </summary>
+    private async Task EnsurePollReminderAsync()
+    {
+        if (_reminderRegistered)
         {
-            // The reminder only brings the account back after a restart or idle collection; the timer
-            // does the frequent work while the activation lives.
-            var period = TimeSpan.FromTicks(Math.Max(_chain.Options.PollInterval.Ticks * 10, TimeSpan.FromSeconds(10).Ticks));
+            return;
+        }
+
+        var period = TimeSpan.FromTicks(Math.Max(_chain.Options.PollInterval.Ticks * 10, TimeSpan.FromSeconds(10).Ticks));
+        try
+        {
             await RegisterOrUpdateReminder(PollReminderName, period, period);
             _reminderRegistered = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPollReminderFailed(_logger, _chain.ChainId, _address, e.Message);
         }
     }
 
@@ -496,6 +516,9 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "Account {ChainId}:{Address}: commit failed ({Reason}); deactivating, the next call reloads from storage")]
     private static partial void LogCommitFailed(ILogger logger, ulong chainId, Address address, string reason);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Account {ChainId}:{Address}: the poll reminder could not be written ({Reason}); the next poll tries again")]
+    private static partial void LogPollReminderFailed(ILogger logger, ulong chainId, Address address, string reason);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Debug, Message = "Account {ChainId}:{Address}: the activation's read of the pending nonce, balance or fee quote failed ({Reason}); the first send asks again")]
     private static partial void LogActivationReadFailed(ILogger logger, ulong chainId, Address address, string reason);

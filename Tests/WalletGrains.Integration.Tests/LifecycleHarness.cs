@@ -175,6 +175,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs SQL of the test's own on the silo's database (see <see cref="TestStorage.ExecuteAsync"/>).</summary>
+    public Task<object?> ExecuteSqlAsync(string sql) => _storage.ExecuteAsync(sql);
+
     public async Task RestartAsync()
     {
         await Node.DisposeAsync();

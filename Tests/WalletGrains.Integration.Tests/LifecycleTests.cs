@@ -155,6 +155,47 @@ public abstract class LifecycleTests
     }
 
     /// <summary>
+    /// A send is answered once its commit is durable. The account's poll reminder, which only brings the account back
+    /// after a restart or an idle collection, is written by the account's next poll, not on the send's path: a reminder
+    /// write that fails cannot turn a durable, accepted send into an error (the caller would send it again), and each
+    /// poll tries again until storage takes it. Once nothing is pending the reminder is removed.
+    /// </summary>
+    [Fact]
+    public async Task A_send_is_answered_after_its_commit_while_its_poll_reminder_cannot_be_written()
+    {
+        var logs = new ListLoggerProvider();
+        await using var h = await LifecycleHarness.StartAsync(
+            Kind, new AnvilOptions { NoMining = true }, services: s => s.AddSingleton<ILoggerProvider>(logs));
+        var (from, to) = (h.Accounts[0], h.Accounts[1]);
+        var key = GrainKeys.Account(31337, from);
+        async Task<long> Reminders() =>
+            Convert.ToInt64(await h.ExecuteSqlAsync($"SELECT COUNT(*) FROM reminders WHERE grain_key = '{key}' AND reminder_name = 'poll'"), CultureInfo.InvariantCulture);
+        int FailedReminderWrites() => logs.Lines.Count(l => l.Category == typeof(AccountGrain).FullName && l.EventId.Id == 2012);
+
+        // Storage refuses this account's reminder row, and nothing else.
+        await h.ExecuteSqlAsync(Kind == StorageKind.Sqlite
+            ? $"CREATE TRIGGER refuse_reminder BEFORE INSERT ON reminders WHEN NEW.grain_key = '{key}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+            : "CREATE FUNCTION refuse_reminder() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; "
+              + $"CREATE TRIGGER refuse_reminder BEFORE INSERT ON reminders FOR EACH ROW WHEN (NEW.grain_key = '{key}') EXECUTE FUNCTION refuse_reminder();");
+
+        var (status, accepted) = await h.Node.SendAsync(LifecycleHarness.Transfer(from, to), ct: TestContext.Current.CancellationToken);
+        Assert.True(status == 202, accepted?.ToJsonString());
+        var id = (string)accepted!["id"]!;
+        await WaitUntilAsync(() => Task.FromResult(FailedReminderWrites() >= 2), "two polls tried to write the reminder");
+        Assert.Equal(0, await Reminders());
+        await WaitUntilAsync(async () => await h.NonceAsync(from, "pending") == 1, "the send reached the node's pool");
+
+        // Storage takes it again: a later poll writes the reminder while the transaction is pending.
+        await h.ExecuteSqlAsync(Kind == StorageKind.Sqlite ? "DROP TRIGGER refuse_reminder;" : "DROP TRIGGER refuse_reminder ON reminders;");
+        await WaitUntilAsync(async () => await Reminders() == 1, "a poll wrote the reminder");
+        Assert.Equal("submitted", (string)(await h.GetAsync(id))["status"]!);
+
+        var confirmed = await h.WaitForAsync(id, t => Is(t, "confirmed"), Deadline, mine: true);
+        Assert.Equal(0UL, (ulong)confirmed["nonce"]!);
+        await WaitUntilAsync(async () => await Reminders() == 0, "the reminder was removed once nothing was pending");
+    }
+
+    /// <summary>
     /// A poll's commit that still waits when the silo stops is cancelled with the silo's stopping token. That is the
     /// end of a normal shutdown, not a failure: nothing at Warning or above (a burst over a thousand accounts used to
     /// log one error and one warning per account on every stop). The next silo reads storage and confirms it all.

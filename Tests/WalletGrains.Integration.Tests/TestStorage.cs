@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using WalletGrains.Testing;
 
@@ -40,6 +41,25 @@ public sealed class TestStorage : IAsyncDisposable
         }
 
         return new TestStorage("postgres", postgres.ForDatabase(name), postgres, null);
+    }
+
+    /// <summary>Runs SQL of a test's own on this database, beside the silo (a fault to inject, a row count to read).</summary>
+    /// <returns>The first column of the first row, or null.</returns>
+    public async Task<object?> ExecuteAsync(string sql)
+    {
+        if (_postgres is not null)
+        {
+            await using var pg = new NpgsqlConnection(ConnectionString);
+            await pg.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, pg);
+            return await command.ExecuteScalarAsync();
+        }
+
+        await using var sqlite = new SqliteConnection(ConnectionString);
+        await sqlite.OpenAsync();
+        await using var sqliteCommand = sqlite.CreateCommand();
+        sqliteCommand.CommandText = sql;
+        return await sqliteCommand.ExecuteScalarAsync();
     }
 
     public async ValueTask DisposeAsync()
