@@ -78,10 +78,10 @@ public sealed class EndToEndTests
             var transactionId = (string)JsonNode.Parse(sentText)!["id"]!;
 
             // The webhook gets the lifecycle up to transaction.confirmed, signed, in id order.
-            await Eventually.UntilAsync(
+            await Eventually.HoldsAsync(
                 () => receiver.Accepted.Any(r => (string)JsonNode.Parse(r.Body)!["type"]! == "transaction.confirmed"),
-                "transaction.confirmed at the webhook",
-                TimeSpan.FromSeconds(45));
+                TimeSpan.FromSeconds(45),
+                "transaction.confirmed at the webhook", TestContext.Current.CancellationToken);
             var delivered = receiver.Accepted.Select(r => (Request: r, Body: JsonNode.Parse(r.Body)!)).ToList();
             Assert.All(delivered, d => Assert.True(SignatureCheck.Verify(d.Request.Signature, d.Request.Body, secret, out _)));
             Assert.All(delivered, d => Assert.Equal(transactionId, (string)d.Body["data"]!["id"]!));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WalletGrains.Grains;
 using WalletGrains.Grains.Delivery;
 using WalletGrains.Runtime.Testing;
+using WalletGrains.Testing;
 
 namespace WalletGrains.Delivery.Tests;
 
@@ -15,6 +16,9 @@ namespace WalletGrains.Delivery.Tests;
 /// </summary>
 public sealed class WebhookDeliveryTests
 {
+    /// <summary>How long a test waits for an observable condition.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -36,7 +40,7 @@ public sealed class WebhookDeliveryTests
         appended.AddRange(await host.Store.AppendEventsAsync([.. TestEvents.Mix(5), TestEvents.Approval()], Ct));
         var expected = appended.Where(e => e.Type.StartsWith("transaction.", StringComparison.Ordinal) || e.Type == WalletEventTypes.BalanceChanged).ToList();
 
-        await Eventually.UntilAsync(() => receiver.Accepted.Count >= expected.Count, $"{expected.Count} deliveries");
+        await Eventually.HoldsAsync(() => receiver.Accepted.Count >= expected.Count, Wait, $"{expected.Count} deliveries", Ct);
         var received = receiver.Accepted;
         Assert.Equal(expected.Select(e => e.Id), received.Select(r => JsonNode.Parse(r.Body)!["id"]!.GetValue<long>()));
 
@@ -70,7 +74,7 @@ public sealed class WebhookDeliveryTests
 
         // The trailing approval does not match: the cursor passes it without a request.
         var id = (string)created["id"]!;
-        var state = await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (long)w["cursor"]! == appended[^1].Id, "the cursor past the skipped approval");
+        var state = await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (long)w["cursor"]! == appended[^1].Id, Wait, "the cursor past the skipped approval", Ct);
         Assert.Equal(0, (int)state["attempts"]!);
         Assert.Null(state["lastError"]);
         Assert.NotNull(state["lastDeliveredAt"]);
@@ -103,7 +107,7 @@ public sealed class WebhookDeliveryTests
         var appended = (await host.Store.AppendEventsAsync(TestEvents.Mix(6), Ct)).ToList();
 
         // While the receiver fails, the first event is retried and nothing after it is tried; the error is visible.
-        var failingState = await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (int)w["attempts"]! >= 3, "three failed attempts");
+        var failingState = await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (int)w["attempts"]! >= 3, Wait, "three failed attempts", Ct);
         Assert.Equal("HTTP 500 Internal Server Error", (string)failingState["lastError"]!);
         Assert.Equal((long)created["cursor"]!, (long)failingState["cursor"]!);
         Assert.NotNull(failingState["failingSince"]);
@@ -111,11 +115,11 @@ public sealed class WebhookDeliveryTests
 
         Volatile.Write(ref failing, false);
         appended.AddRange(await host.Store.AppendEventsAsync(TestEvents.Mix(3), Ct));
-        await Eventually.UntilAsync(() => receiver.Accepted.Count >= appended.Count, $"{appended.Count} deliveries");
+        await Eventually.HoldsAsync(() => receiver.Accepted.Count >= appended.Count, Wait, $"{appended.Count} deliveries", Ct);
         Assert.Equal(appended.Select(e => e.Id), receiver.Accepted.Select(r => JsonNode.Parse(r.Body)!["id"]!.GetValue<long>()));
         Assert.All(receiver.Requests, r => Assert.True(SignatureCheck.Verify(r.Signature, r.Body, (string)created["secret"]!, out _)));
 
-        var recovered = await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (long)w["cursor"]! == appended[^1].Id, "the cursor at the last event");
+        var recovered = await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (long)w["cursor"]! == appended[^1].Id, Wait, "the cursor at the last event", Ct);
         Assert.Equal(0, (int)recovered["attempts"]!);
         Assert.Null(recovered["lastError"]);
         Assert.Null(recovered["failingSince"]);
@@ -146,7 +150,8 @@ public sealed class WebhookDeliveryTests
             state = await Eventually.UntilAsync(
                 () => GetWebhookAsync(host, id),
                 w => (int)w["attempts"]! > seen || (string)w["state"]! == "disabled",
-                $"attempt {seen + 1}");
+                Wait,
+                $"attempt {seen + 1}", Ct);
             attempts = (int)state["attempts"]!;
             if ((string)state["state"]! == "disabled")
             {
@@ -165,7 +170,7 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(attempts, receiver.Requests.Count);
         Assert.All(receiver.Requests, r => Assert.Equal(appended[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.EventIdHeader));
         var dispatcher = host.Services.GetRequiredService<WebhookDispatcher>();
-        await Eventually.UntilAsync(() => !dispatcher.ActiveWebhooks.Contains(id), "the worker of the disabled webhook to stop");
+        await Eventually.HoldsAsync(() => !dispatcher.ActiveWebhooks.Contains(id), Wait, "the worker of the disabled webhook to stop", Ct);
 
         // Re-enabled, delivery resumes with the event that failed, then the next one.
         receiver.Respond = _ => 200;
@@ -174,9 +179,9 @@ public sealed class WebhookDeliveryTests
         var enabled = JsonNode.Parse(await enable.Content.ReadAsStringAsync(Ct))!;
         Assert.Equal("enabled", (string)enabled["state"]!);
         Assert.Null(enabled["disabledReason"]);
-        await Eventually.UntilAsync(() => receiver.Accepted.Count >= 2, "the two events after re-enabling");
+        await Eventually.HoldsAsync(() => receiver.Accepted.Count >= 2, Wait, "the two events after re-enabling", Ct);
         Assert.Equal(appended.Select(e => e.Id), receiver.Accepted.Select(r => JsonNode.Parse(r.Body)!["id"]!.GetValue<long>()));
-        await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (long)w["cursor"]! == appended[^1].Id, "the cursor at the last event");
+        await Eventually.UntilAsync(() => GetWebhookAsync(host, id), w => (long)w["cursor"]! == appended[^1].Id, Wait, "the cursor at the last event", Ct);
     }
 
     [Theory]
@@ -198,7 +203,7 @@ public sealed class WebhookDeliveryTests
             appended.AddRange(await host.Store.AppendEventsAsync(TestEvents.Mix(2), Ct));
         }
 
-        await Eventually.UntilAsync(() => receiver.Accepted.Count >= appended.Count, $"{appended.Count} deliveries");
+        await Eventually.HoldsAsync(() => receiver.Accepted.Count >= appended.Count, Wait, $"{appended.Count} deliveries", Ct);
         Assert.Equal(appended.Select(e => e.Id), receiver.Accepted.Select(r => JsonNode.Parse(r.Body)!["id"]!.GetValue<long>()));
         Assert.Equal(appended.Count, receiver.Requests.Count);
     }
@@ -271,7 +276,7 @@ public sealed class WebhookDeliveryTests
         Assert.Equal($"/v1/webhooks/{id}", created.Headers.Location?.ToString());
         Assert.Equal(["transaction.*", "approval"], body["events"]!.AsArray().Select(e => (string)e!));
         var dispatcher = host.Services.GetRequiredService<WebhookDispatcher>();
-        await Eventually.UntilAsync(() => dispatcher.ActiveWebhooks.Contains(id), "a worker for the new webhook");
+        await Eventually.HoldsAsync(() => dispatcher.ActiveWebhooks.Contains(id), Wait, "a worker for the new webhook", Ct);
 
         using (var disable = await host.Http.PostAsync($"v1/webhooks/{id}/disable", null, Ct))
         {
@@ -280,7 +285,7 @@ public sealed class WebhookDeliveryTests
             Assert.Contains("through the API", (string)disabled["disabledReason"]!, StringComparison.Ordinal);
         }
 
-        await Eventually.UntilAsync(() => !dispatcher.ActiveWebhooks.Contains(id), "the worker of the disabled webhook to stop");
+        await Eventually.HoldsAsync(() => !dispatcher.ActiveWebhooks.Contains(id), Wait, "the worker of the disabled webhook to stop", Ct);
         using (var delete = await host.Http.DeleteAsync($"v1/webhooks/{id}", Ct))
         {
             Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);

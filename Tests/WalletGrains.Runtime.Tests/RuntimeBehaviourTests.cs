@@ -8,6 +8,9 @@ namespace WalletGrains.Runtime.Tests;
 /// <summary>The required behaviours, each run on SQLite and on PostgreSQL (see the two subclasses).</summary>
 public abstract class RuntimeBehaviourTests(StorageKind kind, PostgresFixture postgres) : IAsyncLifetime
 {
+    /// <summary>How long a test waits for an observable condition.</summary>
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
     private TestStorage? _storage;
 
     protected TestProbe Probe { get; } = new();
@@ -63,7 +66,7 @@ public abstract class RuntimeBehaviourTests(StorageKind kind, PostgresFixture po
 
         // Each call returns only once all eight are inside their grains at the same time.
         var meetings = Enumerable.Range(0, Parties).Select(i => silo.GrainFactory.GetGrain<IRendezvousGrain>($"{group}-{i}").Meet(group, Parties));
-        await Task.WhenAll(meetings).WaitAsync(TimeSpan.FromSeconds(20), Cancel);
+        await Task.WhenAll(meetings).WaitAsync(Wait, Cancel);
     }
 
     [Fact]
@@ -228,7 +231,7 @@ public abstract class RuntimeBehaviourTests(StorageKind kind, PostgresFixture po
 
         // Fake time never advances here, so only cycle detection (not the timeout) can end this call.
         var error = await Assert.ThrowsAsync<DeadlockException>(
-            () => silo.GrainFactory.GetGrain<ICycleGrain>(a).CallPeerThenBack(b).WaitAsync(TimeSpan.FromSeconds(20), Cancel));
+            () => silo.GrainFactory.GetGrain<ICycleGrain>(a).CallPeerThenBack(b).WaitAsync(Wait, Cancel));
         Assert.Equal(3, error.CallChain.Count);
         Assert.Contains($"CycleGrain/{a}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"CycleGrain/{b}", error.Message, StringComparison.Ordinal);
@@ -276,7 +279,7 @@ public abstract class RuntimeBehaviourTests(StorageKind kind, PostgresFixture po
 
         Time.Advance(TimeSpan.FromMinutes(1));
         await Probe.WaitUntilAsync(p => p.Where("deactivate", key).Any(e => e.Detail == nameof(DeactivationReasonCode.ActivationIdle)), "idle collection");
-        await Eventually.HoldsAsync(() => silo.Introspection.GetSnapshot().Activations == 0, "the directory is empty");
+        await Eventually.HoldsAsync(() => silo.Introspection.GetSnapshot().Activations == 0, Wait, "the directory is empty", TestContext.Current.CancellationToken);
 
         Assert.Equal("idle", (await grain.Get()).Value);
         Assert.Equal(2, Probe.Count("activate", key));
@@ -296,7 +299,8 @@ public abstract class RuntimeBehaviourTests(StorageKind kind, PostgresFixture po
         var now = Time.GetUtcNow();
         await Eventually.HoldsAsync(
             () => silos.All(s => s.Introspection.GetSnapshot().Reminders is { } r && r.LastPollAt >= now && r.TicksInFlight == 0),
-            $"reminder polls at {now:O} finished");
+            Wait,
+            $"reminder polls at {now:O} finished", TestContext.Current.CancellationToken);
     }
 
     private Action<ISiloBuilder> ConfigureSilo(Action<SiloOptions>? options) => silo =>

@@ -92,22 +92,3 @@ public sealed class TestProbe
         public int Arrived;
     }
 }
-
-/// <summary>Waits for conditions the probe does not see (silo statistics), polling with a deadline.</summary>
-public static class Eventually
-{
-    public static async Task HoldsAsync(Func<bool> condition, string description, TimeSpan? deadline = null)
-    {
-        var limit = deadline ?? TimeSpan.FromSeconds(20);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException($"Waited {limit} for: {description}.");
-            }
-
-            await Task.Delay(5);
-        }
-    }
-}
