@@ -175,8 +175,8 @@ public sealed class LifecycleHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs SQL of the test's own on the silo's database (see <see cref="TestStorage.ExecuteAsync"/>).</summary>
-    public Task<object?> ExecuteSqlAsync(string sql) => _storage.ExecuteAsync(sql);
+    /// <summary>Runs SQL of the test's own on the silo's database (see <see cref="TestStorage.ScalarAsync"/>).</summary>
+    public Task<object?> ExecuteSqlAsync(string sql) => _storage.ScalarAsync(sql);
 
     public async Task RestartAsync()
     {

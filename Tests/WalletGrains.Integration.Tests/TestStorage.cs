@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using WalletGrains.Testing;
 
@@ -43,24 +42,8 @@ public sealed class TestStorage : IAsyncDisposable
         return new TestStorage("postgres", postgres.ForDatabase(name), postgres, null);
     }
 
-    /// <summary>Runs SQL of a test's own on this database, beside the silo (a fault to inject, a row count to read).</summary>
-    /// <returns>The first column of the first row, or null.</returns>
-    public async Task<object?> ExecuteAsync(string sql)
-    {
-        if (_postgres is not null)
-        {
-            await using var pg = new NpgsqlConnection(ConnectionString);
-            await pg.OpenAsync();
-            await using var command = new NpgsqlCommand(sql, pg);
-            return await command.ExecuteScalarAsync();
-        }
-
-        await using var sqlite = new SqliteConnection(ConnectionString);
-        await sqlite.OpenAsync();
-        await using var sqliteCommand = sqlite.CreateCommand();
-        sqliteCommand.CommandText = sql;
-        return await sqliteCommand.ExecuteScalarAsync();
-    }
+    /// <summary>Runs SQL of a test's own on this database, beside the silo (see <see cref="DatabaseSql"/>).</summary>
+    public Task<object?> ScalarAsync(string sql) => DatabaseSql.ScalarAsync(_postgres is not null, ConnectionString, sql);
 
     public async ValueTask DisposeAsync()
     {

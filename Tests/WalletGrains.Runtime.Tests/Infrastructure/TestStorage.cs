@@ -63,22 +63,7 @@ public sealed class TestStorage : IAsyncDisposable
     }
 
     /// <summary>Runs a statement directly against the database (to corrupt or inspect rows).</summary>
-    public async Task<object?> ScalarAsync(string sql)
-    {
-        if (Kind == StorageKind.Postgres)
-        {
-            await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-            return await command.ExecuteScalarAsync();
-        }
-
-        await using var sqlite = new SqliteConnection(ConnectionString);
-        await sqlite.OpenAsync();
-        await using var sqliteCommand = sqlite.CreateCommand();
-        sqliteCommand.CommandText = sql;
-        return await sqliteCommand.ExecuteScalarAsync();
-    }
+    public Task<object?> ScalarAsync(string sql) => DatabaseSql.ScalarAsync(Kind == StorageKind.Postgres, ConnectionString, sql);
 
     public async ValueTask DisposeAsync()
     {
