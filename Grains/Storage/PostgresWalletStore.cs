@@ -103,6 +103,11 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id " +
         $"WHERE t.chain_id = $1 AND t.from_address = $2 AND t.{WalletColumns.LiveStatusPredicate} ORDER BY t.nonce, t.id, a.seq";
 
+    private static readonly string AccountSql = $"SELECT {WalletColumns.AccountColumns} FROM accounts WHERE chain_id = $1 AND address = $2";
+
+    private static readonly string IdempotencyKeysSql =
+        $"SELECT {WalletColumns.IdempotencyColumns} FROM idempotency_keys JOIN unnest($1::text[], $2::text[]) AS k(api_key_id, key) USING (api_key_id, key)";
+
     private static readonly string OneSql =
         $"SELECT {TransactionAssembler.SelectList} FROM transactions t LEFT JOIN attempts a ON a.tx_id = t.id WHERE t.id = $1 ORDER BY a.seq";
 
@@ -174,15 +179,44 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// <summary>Creates and owns a connection pool for <paramref name="connectionString"/>.</summary>
     /// <param name="gatherWindow">How long a small group may wait for more commits; null for <see cref="DefaultGatherWindow"/>, zero never waits.</param>
     public PostgresWalletStore(string connectionString, int commitLanes = DefaultCommitLanes, TimeSpan? gatherWindow = null)
-        : this(PostgresPool.Create(connectionString, autoPrepare: 32), commitLanes, gatherWindow)
+        : this(PostgresPool.Create(connectionString, autoPrepare: 32, WarmUpAsync), commitLanes, gatherWindow)
     {
         _ownsDataSource = true;
+    }
+
+    /// <summary>
+    /// Runs the reads an account's activation and a send's checks make (the account, its live transactions, one
+    /// transaction, idempotency keys) once, matching no row, on a new connection of the pool. A backend loads the catalog
+    /// entries of each table and index it touches on first use; Npgsql's pool hands its idle connections out in turn, so
+    /// without this the activations at the start of a burst met a backend that had never read these tables on nearly
+    /// every read (bench/WalletGrains.Bench.Send/README.md, session 28). The store is used on a migrated database only
+    /// (<see cref="WalletStoreFactory"/>), so these tables exist.
+    /// </summary>
+    private static async Task WarmUpAsync(NpgsqlConnection connection)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        var account = new NpgsqlBatchCommand(AccountSql);
+        account.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0 });
+        account.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        var live = new NpgsqlBatchCommand(LiveSql);
+        live.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0 });
+        live.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        var one = new NpgsqlBatchCommand(OneSql);
+        one.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        var keys = new NpgsqlBatchCommand(IdempotencyKeysSql);
+        keys.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [] });
+        keys.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [] });
+        batch.BatchCommands.Add(account);
+        batch.BatchCommands.Add(live);
+        batch.BatchCommands.Add(one);
+        batch.BatchCommands.Add(keys);
+        await batch.ExecuteNonQueryAsync();
     }
 
     /// <inheritdoc />
     public async Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {WalletColumns.AccountColumns} FROM accounts WHERE chain_id = $1 AND address = $2");
+        await using var command = _dataSource.CreateCommand(AccountSql);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = WalletColumns.ToInt64(chainId, "chain id") });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = address.ToLowerHex() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -558,9 +592,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         }
 
         // One statement whatever the number of keys: the pairs as two arrays, joined on the primary key.
-        await using var command = _dataSource.CreateCommand(
-            $"SELECT {WalletColumns.IdempotencyColumns} FROM idempotency_keys " +
-            "JOIN unnest($1::text[], $2::text[]) AS k(api_key_id, key) USING (api_key_id, key)");
+        await using var command = _dataSource.CreateCommand(IdempotencyKeysSql);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = apiKeyIds });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

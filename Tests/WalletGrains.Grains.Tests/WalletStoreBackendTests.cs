@@ -146,6 +146,30 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
     }
 
     [Fact]
+    public async Task A_new_pooled_connection_reads_the_activation_tables_before_its_first_use()
+    {
+        // Each new backend loads the catalog entries of the tables it reads on first use; the store has a new connection
+        // read the account, live-set and idempotency tables before handing it out. Seen here by holding the accounts
+        // table: reads of one transaction, which never touch it, wait on its lock on each new connection.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var store = new PostgresWalletStore(_connectionString!);
+        await using var blocker = new NpgsqlConnection(Unpooled);
+        await blocker.OpenAsync(cancellationToken);
+        await using var lockTaken = await blocker.BeginTransactionAsync(cancellationToken);
+        await using (var lockTable = new NpgsqlCommand("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE", blocker, lockTaken))
+        {
+            await lockTable.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var reads = Enumerable.Range(0, 3).Select(_ => store.GetTransactionAsync("tx_none", cancellationToken)).ToArray();
+        await WaitForSessionsAsync("wait_event_type = 'Lock' AND query LIKE 'SELECT % FROM accounts WHERE chain_id = $1 AND address = $2'", 3, cancellationToken, exactly: true);
+        Assert.All(reads, r => Assert.False(r.IsCompleted));
+
+        await lockTaken.RollbackAsync(cancellationToken);
+        Assert.All(await Task.WhenAll(reads), Assert.Null);
+    }
+
+    [Fact]
     public async Task Commits_go_on_after_the_server_ends_the_sessions()
     {
         // A lane keeps its connection between groups; one the server has ended must be replaced, not kept.
