@@ -66,14 +66,19 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
         "error_data = u.error_data, cancel_requested = u.cancel_requested, updated_at_ms = u.updated_at_ms, history = u.history::jsonb " +
         "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::boolean[], $11::bigint[], $12::text[]) " +
         "AS u(chain_id, from_address, id, status, hash, receipt, error_code, error_message, error_data, cancel_requested, updated_at_ms, history) " +
-        "WHERE t.id = u.id AND t.chain_id = u.chain_id AND t.from_address = u.from_address RETURNING t.id";
+        "WHERE t.id = ANY($3::text[]) AND t.id = u.id AND t.chain_id = u.chain_id AND t.from_address = u.from_address RETURNING t.id";
 
     private const string CheckedUpdateTransactionsSql =
         "WITH u AS (" + UpdateTransactionsSql + ") SELECT wallet_expect_rows('transaction update', (SELECT count(*) FROM u), cardinality($3::text[]))";
 
-    private const string MarkSubmittedSql =
+    // Both UPDATEs also match their keys against the whole array (t.id = ANY, a.tx_id = ANY), an index condition that
+    // bounds any plan to the listed rows. Without it, a lane's cached generic plan made while the table was small (say
+    // ANALYZEd by autovacuum at a few hundred rows, most attempts submitted) could read the whole primary-key index per
+    // execution, filtering on submitted_at_ms: on a table grown to 20,000 attempts, 56 ms a mark instead of under 1
+    // (bench/WalletGrains.Bench.Send/README.md, session 28).
+    internal const string MarkSubmittedSql =
         "UPDATE attempts AS a SET submitted_at_ms = u.at FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS u(tx_id, seq, at) " +
-        "WHERE a.tx_id = u.tx_id AND a.seq = u.seq AND a.submitted_at_ms IS NULL";
+        "WHERE a.tx_id = ANY($1::text[]) AND a.tx_id = u.tx_id AND a.seq = u.seq AND a.submitted_at_ms IS NULL";
 
     private const string InsertIdempotencySql =
         "INSERT INTO idempotency_keys (api_key_id, key, request_hash, tx_id, created_at_ms) " +
@@ -356,7 +361,7 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// analysed, and one prepared on a fresh database marked attempts submitted with a scan of the whole table, 20-110 ms
     /// per group ten seconds later (session 24). Set when the lane opens the connection, reset before it leaves.
     /// </summary>
-    private const string WriterSessionSql = "SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off";
+    internal const string WriterSessionSql = "SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off";
 
     /// <summary>A commit lane's connection: the most recently used open one, else a new one from the pool.</summary>
     private async Task<NpgsqlConnection> RentWriterAsync(CancellationToken cancellationToken)

@@ -170,6 +170,64 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
     }
 
     [Fact]
+    public async Task Marking_attempts_submitted_reads_only_the_listed_attempts_under_a_plan_made_when_the_table_was_small()
+    {
+        // A commit lane's statements are prepared, and PostgreSQL keeps a generic plan once it has one. Made right after
+        // an ANALYZE of a small table whose attempts were nearly all submitted, a plan that scans every attempt and
+        // filters on submitted_at_ms looks cheapest, and it stays cached while the table grows.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var connection = new NpgsqlConnection(Unpooled);
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, Rows(1, 200, "CASE WHEN g <= 192 THEN g END") + "; ANALYZE transactions, attempts", cancellationToken);
+        await ExecuteAsync(connection, PostgresWalletStore.WriterSessionSql + "; SET plan_cache_mode = force_generic_plan; " +
+            $"PREPARE mark(text[], integer[], bigint[]) AS {PostgresWalletStore.MarkSubmittedSql}; EXECUTE mark('{{tx_m00001}}', '{{0}}', '{{1}}')", cancellationToken);
+        await ExecuteAsync(connection, Rows(201, 20_000, "NULL"), cancellationToken);
+
+        var listed = Enumerable.Range(19_000, 16).Select(i => $"tx_m{i:D5}").ToArray();
+        await using var explain = new NpgsqlCommand(
+            $"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE mark('{{{string.Join(',', listed)}}}', '{{{string.Join(',', listed.Select(_ => 0))}}}', '{{{string.Join(',', listed.Select(_ => 999_999))}}}')",
+            connection);
+        using var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(cancellationToken))!);
+        Assert.Equal(listed.Length, await CountAsync(connection, "SELECT count(*) FROM attempts WHERE submitted_at_ms = 999999", cancellationToken));
+        var examined = Examined(plan.RootElement[0].GetProperty("Plan"));
+        Assert.True(examined < 1_000, $"marking {listed.Length} attempts examined {examined} rows of 20,000");
+
+        // Transactions and their one attempt each, for ids tx_m{first..last}; submitted_at_ms from the expression over g.
+        static string Rows(int first, int last, string submittedAt) =>
+            "INSERT INTO transactions (id, chain_id, from_address, to_address, value, data, nonce, gas_limit, status, created_at_ms, updated_at_ms, history, cancel_requested) " +
+            $"SELECT 'tx_m' || lpad(g::text, 5, '0'), 1, '0x00000000000000000000000000000000000000aa', '0x00000000000000000000000000000000000000bb', '1', '\\x', g, 21000, 'submitted', g, g, '[]', false FROM generate_series({first}, {last}) g; " +
+            "INSERT INTO attempts (tx_id, seq, kind, hash, raw, max_fee_per_gas, max_priority_fee_per_gas, gas_price, signed_at_ms, submitted_at_ms) " +
+            $"SELECT 'tx_m' || lpad(g::text, 5, '0'), 0, 'original', '0x' || md5(g::text) || md5(g::text), decode(repeat(md5(g::text), 4), 'hex'), '1000000000', '1000000000', NULL, g, {submittedAt} FROM generate_series({first}, {last}) g";
+
+        // Rows the plan's nodes produced or discarded, summed over the tree.
+        static long Examined(System.Text.Json.JsonElement node)
+        {
+            long rows = 0;
+            foreach (var name in new[] { "Actual Rows", "Rows Removed by Filter", "Rows Removed by Join Filter", "Rows Removed by Index Recheck" })
+            {
+                if (node.TryGetProperty(name, out var value))
+                {
+                    rows += value.GetInt64() * (node.TryGetProperty("Actual Loops", out var loops) ? Math.Max(1, loops.GetInt64()) : 1);
+                }
+            }
+
+            return rows + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Examined) : 0);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    [Fact]
     public async Task Commits_go_on_after_the_server_ends_the_sessions()
     {
         // A lane keeps its connection between groups; one the server has ended must be replaced, not kept.
