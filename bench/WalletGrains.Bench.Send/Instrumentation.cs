@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -200,12 +202,16 @@ internal sealed class ServerTimingStartupFilter(Probes probes) : IStartupFilter
 /// <summary>
 /// Samples the thread pool's queue every 10 ms on a thread of its own (so it runs even when the pool
 /// is starved): a long queue means work waits for a core, not for I/O. Also the garbage collector's
-/// pauses over the same time, which stop every thread of the process at once.
+/// pauses over the same time, which stop every thread of the process at once, and the kernel's pressure
+/// stall information for the whole machine (/proc/pressure): how long some runnable task waited for a
+/// core, and how long some or all non-idle tasks waited for the disk, so a slow spell can be told apart.
 /// </summary>
 internal sealed class ThreadPoolSampler : IDisposable
 {
     private readonly Probe? _pauses;
     private readonly Probe? _jit;
+    private readonly Probe? _stalls;
+    private readonly long[] _stalledAtStart = Pressure.Read();
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private long _samples;
@@ -225,10 +231,15 @@ internal sealed class ThreadPoolSampler : IDisposable
 
     /// <param name="pauses">Where to record each GC pause seen (items: the collection's generation), or null.</param>
     /// <param name="jit">Where to record the JIT's compile time between two samples (items: methods compiled), or null.</param>
-    public ThreadPoolSampler(Probe? pauses = null, Probe? jit = null)
+    /// <param name="stalls">
+    /// Where to record, per sample, the longest of the machine's stalls since the previous one (items: which,
+    /// <see cref="Pressure.Kinds"/>), or null.
+    /// </param>
+    public ThreadPoolSampler(Probe? pauses = null, Probe? jit = null, Probe? stalls = null)
     {
         _pauses = pauses;
         _jit = jit;
+        _stalls = stalls;
         foreach (var (kind, i) in GcKinds)
         {
             _lastIndex[i] = GC.GetGCMemoryInfo(kind).Index;
@@ -248,7 +259,8 @@ internal sealed class ThreadPoolSampler : IDisposable
                 + $"{GC.CollectionCount(0) - _collectionsAtStart[0]}/{GC.CollectionCount(1) - _collectionsAtStart[1]}/{GC.CollectionCount(2) - _collectionsAtStart[2]} gen0/1/2 collections, longest pause seen {_pauseMax.TotalMilliseconds:0.0} ms; "
                 + $"allocated {(GC.GetTotalAllocatedBytes() - _allocatedAtStart) / 1048576.0:N0} MB; "
                 + $"heap after a collection up to {_heapMax / 1048576.0:N0} MB; "
-                + string.Join(", ", Enumerable.Range(0, 2).Where(g => _seenByGen[g] > 0).Select(g => $"gen{g}: {_seenByGen[g]} seen, promoted {_promotedByGen[g] / 1048576.0 / _seenByGen[g]:0.00} MB and paused {_pauseByGen[g] / _seenByGen[g]:0.0} ms each"));
+                + string.Join(", ", Enumerable.Range(0, 2).Where(g => _seenByGen[g] > 0).Select(g => $"gen{g}: {_seenByGen[g]} seen, promoted {_promotedByGen[g] / 1048576.0 / _seenByGen[g]:0.00} MB and paused {_pauseByGen[g] / _seenByGen[g]:0.0} ms each"))
+                + Pressure.Describe(_stalledAtStart, Pressure.Read(), Stopwatch.GetElapsedTime(_started));
     }
 
     public void Dispose()
@@ -266,11 +278,27 @@ internal sealed class ThreadPoolSampler : IDisposable
         }
     }
 
+    private readonly long _started = Stopwatch.GetTimestamp();
+
     private void Run()
     {
         var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+        var stalled = _stalledAtStart;
         while (!_stop.Wait(10))
         {
+            if (_stalls is not null && Pressure.Read() is { Length: > 0 } now && stalled.Length == now.Length)
+            {
+                for (var kind = 0; kind < now.Length; kind++)
+                {
+                    if (now[kind] > stalled[kind])
+                    {
+                        _stalls.Record(TimeSpan.FromMicroseconds(now[kind] - stalled[kind]), kind);
+                    }
+                }
+
+                stalled = now;
+            }
+
             var (methods, time) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
             if (methods != jitMethods)
             {
@@ -313,4 +341,45 @@ internal sealed class ThreadPoolSampler : IDisposable
     }
 
     private static readonly (GCKind Kind, int Index)[] GcKinds = [(GCKind.Ephemeral, 0), (GCKind.FullBlocking, 1), (GCKind.Background, 2)];
+}
+
+/// <summary>
+/// The machine's pressure stall totals (/proc/pressure, microseconds since boot): some task waiting for a core, some task
+/// waiting for the disk, every non-idle task waiting for the disk. Empty where the kernel has none.
+/// </summary>
+internal static class Pressure
+{
+    /// <summary>What each total is, by index (the items of the stall timings).</summary>
+    public static readonly string[] Kinds = ["cpu some", "io some", "io full"];
+
+    public static long[] Read()
+    {
+        try
+        {
+            var cpu = File.ReadAllLines("/proc/pressure/cpu");
+            var io = File.ReadAllLines("/proc/pressure/io");
+            return [Total(cpu, "some"), Total(io, "some"), Total(io, "full")];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>"; machine stalled: cpu some 12.3 %, ..." of the wall time between two readings, or nothing without them.</summary>
+    public static string Describe(long[] before, long[] after, TimeSpan wall) =>
+        before.Length == 0 || before.Length != after.Length || wall <= TimeSpan.Zero
+            ? string.Empty
+            : "; machine stalled (of the wall time): " + string.Join(", ", Kinds.Select((kind, i) =>
+                string.Create(CultureInfo.InvariantCulture, $"{kind} {(after[i] - before[i]) / wall.TotalMicroseconds * 100:0.0} %")));
+
+    // A line reads "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345".
+    private static long Total(string[] lines, string which) =>
+        lines.Where(l => l.StartsWith(which + " ", StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(l.LastIndexOf("total=", StringComparison.Ordinal) + 6)..], CultureInfo.InvariantCulture))
+            .FirstOrDefault();
 }

@@ -9,7 +9,8 @@ namespace WalletGrains.Bench.Send;
 /// <param name="Anvil">The anvil child process.</param>
 /// <param name="Postgres">The benchmark's PostgreSQL cluster (postmaster and its children); 0 without one.</param>
 /// <param name="Client">The load agent's process (<c>--client-process</c>); null when the load generator is in this process.</param>
-internal sealed record CpuUse(double Machine, double Silo, double Anvil, double Postgres, double? Client = null)
+/// <param name="Stolen">Time the hypervisor ran something else while this machine had work (/proc/stat's steal), counted in <paramref name="Machine"/>.</param>
+internal sealed record CpuUse(double Machine, double Silo, double Anvil, double Postgres, double? Client = null, double Stolen = 0)
 {
     /// <summary>Everything else on the machine (other users of the shared cores).</summary>
     public double Other => Math.Max(0, Machine - Silo - Anvil - Postgres - (Client ?? 0));
@@ -18,7 +19,7 @@ internal sealed record CpuUse(double Machine, double Silo, double Anvil, double 
     public string SiloLabel => Client is null ? "silo+client" : "silo";
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Machine:0.0} = {Silo:0.0} {SiloLabel}{(Client is { } client ? $", {client:0.0} client" : "")}, {Anvil:0.0} anvil{(Postgres > 0 ? $", {Postgres:0.0} pg" : "")}, {Other:0.0} other");
+        $"{Machine:0.0} = {Silo:0.0} {SiloLabel}{(Client is { } client ? $", {client:0.0} client" : "")}, {Anvil:0.0} anvil{(Postgres > 0 ? $", {Postgres:0.0} pg" : "")}, {Other:0.0} other{(Stolen >= 0.05 ? $" ({Stolen:0.0} of it stolen by the host)" : "")}");
 }
 
 /// <summary>
@@ -33,7 +34,7 @@ internal sealed class MachineLoad
     private readonly int? _postgresPort;
     private readonly int? _clientProcess;
     private readonly long _client;
-    private readonly (long Busy, long Total) _machine;
+    private readonly (long Busy, long Total, long Steal) _machine;
     private readonly Dictionary<int, long> _anvil;
     private readonly Dictionary<int, long> _postgres;
     private readonly TimeSpan _process;
@@ -57,11 +58,12 @@ internal sealed class MachineLoad
     public CpuUse Stop()
     {
         var wall = Stopwatch.GetElapsedTime(_start);
-        var (busy, total) = ReadProcStat();
+        var (busy, total, steal) = ReadProcStat();
         var machine = total > _machine.Total ? (double)(busy - _machine.Busy) / (total - _machine.Total) * Environment.ProcessorCount : double.NaN;
+        var stolen = total > _machine.Total ? (double)(steal - _machine.Steal) / (total - _machine.Total) * Environment.ProcessorCount : 0;
         var process = (Process.GetCurrentProcess().TotalProcessorTime - _process) / wall;
         double? client = _clientProcess is null ? null : (ProcessTicks(_clientProcess) - _client) / TicksPerSecond / wall.TotalSeconds;
-        return new CpuUse(machine, process, Cores(_anvil, AnvilTicks(), wall), Cores(_postgres, PostgresTicks(_postgresPort), wall), client);
+        return new CpuUse(machine, process, Cores(_anvil, AnvilTicks(), wall), Cores(_postgres, PostgresTicks(_postgresPort), wall), client, stolen);
     }
 
     /// <summary>/proc/loadavg as it is (1, 5 and 15 minute load averages, runnable/total tasks, last pid).</summary>
@@ -159,11 +161,11 @@ internal sealed class MachineLoad
         }
     }
 
-    private static (long Busy, long Total) ReadProcStat()
+    private static (long Busy, long Total, long Steal) ReadProcStat()
     {
         if (!File.Exists("/proc/stat"))
         {
-            return (0, 0);
+            return (0, 0, 0);
         }
 
         // First line: "cpu user nice system idle iowait irq softirq steal ..." in clock ticks.
@@ -171,6 +173,6 @@ internal sealed class MachineLoad
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         var total = fields.Take(8).Sum();
         var idle = fields[3] + fields[4];
-        return (total - idle, total);
+        return (total - idle, total, fields[7]);
     }
 }

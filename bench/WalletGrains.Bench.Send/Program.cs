@@ -319,7 +319,7 @@ async Task<LoadRun> MeasureAsync(WalletService service, string storage, int? pos
     var grainBefore = service.AccountGrainSnapshot();
     var jitBefore = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
     var cpu = MachineLoad.Start(postgresPort, agent?.ProcessId);
-    using var threads = new ThreadPoolSampler(service.Probes["gc pause (items: generation)"], service.Probes["jit (items: methods)"]);
+    using var threads = new ThreadPoolSampler(service.Probes["gc pause (items: generation)"], service.Probes["jit (items: methods)"], service.Probes["machine stall (items: 0 cpu some, 1 io some, 2 io full)"]);
 
     // The dumped steps' times count from here, within a millisecond of the load's first request: reset before the
     // /proc scan above, they ran 10-25 ms ahead of the requests' due times.
