@@ -359,7 +359,9 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// Planner settings of a lane's session. Its statements insert, or reach rows by key, so an index (or no scan) is
     /// always the plan; but a statement prepared while a table was small keeps its generic plan until the table is next
     /// analysed, and one prepared on a fresh database marked attempts submitted with a scan of the whole table, 20-110 ms
-    /// per group ten seconds later (session 24). Set when the lane opens the connection, reset before it leaves.
+    /// per group ten seconds later (session 24). These settings rule out sequential scans, not a scan of a whole index:
+    /// the UPDATEs are also bounded to their listed keys (see <see cref="MarkSubmittedSql"/>, session 28). Set when the
+    /// lane opens the connection, reset before it leaves.
     /// </summary>
     internal const string WriterSessionSql = "SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off";
 
