@@ -123,13 +123,7 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
         var cancellationToken = TestContext.Current.CancellationToken;
         await using (var blocker = new NpgsqlConnection(Unpooled))
         {
-            await blocker.OpenAsync(cancellationToken);
-            await using var lockTaken = await blocker.BeginTransactionAsync(cancellationToken);
-            await using (var lockTable = new NpgsqlCommand("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE", blocker, lockTaken))
-            {
-                await lockTable.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            await using var lockTaken = await LockAccountsTableAsync(blocker, cancellationToken);
             var reads = Enumerable.Range(0, 8).Select(_ => Store.ListAccountsAsync(cancellationToken)).ToArray();
             await WaitForSessionsAsync("wait_event_type = 'Lock'", 8, cancellationToken);
             await lockTaken.RollbackAsync(cancellationToken);
@@ -154,13 +148,7 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var store = new PostgresWalletStore(_connectionString!);
         await using var blocker = new NpgsqlConnection(Unpooled);
-        await blocker.OpenAsync(cancellationToken);
-        await using var lockTaken = await blocker.BeginTransactionAsync(cancellationToken);
-        await using (var lockTable = new NpgsqlCommand("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE", blocker, lockTaken))
-        {
-            await lockTable.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await using var lockTaken = await LockAccountsTableAsync(blocker, cancellationToken);
         var reads = Enumerable.Range(0, 3).Select(_ => store.GetTransactionAsync("tx_none", cancellationToken)).ToArray();
         await WaitForSessionsAsync("wait_event_type = 'Lock' AND query LIKE 'SELECT % FROM accounts WHERE chain_id = $1 AND address = $2'", 3, cancellationToken, exactly: true);
         Assert.All(reads, r => Assert.False(r.IsCompleted));
@@ -188,7 +176,7 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
             $"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE mark('{{{string.Join(',', listed)}}}', '{{{string.Join(',', listed.Select(_ => 0))}}}', '{{{string.Join(',', listed.Select(_ => 999_999))}}}')",
             connection);
         using var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(cancellationToken))!);
-        Assert.Equal(listed.Length, await CountAsync(connection, "SELECT count(*) FROM attempts WHERE submitted_at_ms = 999999", cancellationToken));
+        Assert.Equal((long)listed.Length, await DatabaseSql.ScalarAsync(postgres: true, Unpooled, "SELECT count(*) FROM attempts WHERE submitted_at_ms = 999999"));
         var examined = Examined(plan.RootElement[0].GetProperty("Plan"));
         Assert.True(examined < 1_000, $"marking {listed.Length} attempts examined {examined} rows of 20,000");
 
@@ -221,10 +209,14 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<long> CountAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>Opens <paramref name="blocker"/> and takes the accounts table exclusively in a transaction it returns; rolling it back lets go.</summary>
+    private static async Task<NpgsqlTransaction> LockAccountsTableAsync(NpgsqlConnection blocker, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await blocker.OpenAsync(cancellationToken);
+        var transaction = await blocker.BeginTransactionAsync(cancellationToken);
+        await using var lockTable = new NpgsqlCommand("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE", blocker, transaction);
+        await lockTable.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
     }
 
     [Fact]
