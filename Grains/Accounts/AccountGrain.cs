@@ -91,13 +91,11 @@ public sealed partial class AccountGrain : Grain, IAccountGrain, IRemindable
         _address = address;
         _activationReading = StartActivationReading(chain, address, _time, _logger);
 
-        // Two independent reads, at once (and the node's, above): the first send after an activation waits for all three.
-        var accountRead = _store.GetAccountAsync(chainId, address, cancellationToken);
-        var liveRead = _store.GetLiveTransactionsAsync(chainId, address, cancellationToken);
-        await Task.WhenAll(accountRead, liveRead);
-        _account = await accountRead
+        // The store's read, at once with the node's (above): the first send after an activation waits for both.
+        var snapshot = await _store.GetAccountSnapshotAsync(chainId, address, cancellationToken);
+        _account = snapshot.Account
             ?? new AccountRecord(chainId, address, NextNonce: 0, Version: 0, PausedReason: null, _time.GetUtcNow());
-        _live.AddRange(await liveRead);
+        _live.AddRange(snapshot.Live);
 
         // After a restart every stored attempt of a pending transaction may be unknown to the node
         // (invariant 2): the first poll sends them again; "already known" is an expected answer.

@@ -23,6 +23,9 @@ public abstract class DelegatingWalletStore(IWalletStore inner, bool ownsInner =
     public virtual Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default) =>
         Inner.GetLiveTransactionsAsync(chainId, from, cancellationToken);
 
+    public virtual Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
+        Inner.GetAccountSnapshotAsync(chainId, address, cancellationToken);
+
     public virtual Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default) =>
         Inner.GetTransactionAsync(id, cancellationToken);
 

@@ -28,6 +28,13 @@ public interface IWalletStore
     /// <summary>Transactions of one account that are not terminal, in nonce order, with their attempts.</summary>
     Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What an account's activation reads: <see cref="GetAccountAsync"/> and <see cref="GetLiveTransactionsAsync"/> of one
+    /// account, read together on one connection (on PostgreSQL in one round trip; each read sees what was committed when
+    /// it started, as when they are made apart).
+    /// </summary>
+    Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default);
+
     /// <summary>One transaction with its attempts, or null.</summary>
     Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default);
 
@@ -72,6 +79,9 @@ public interface IWalletStore
 /// The durable part of an account: its next nonce and a version for optimistic concurrency.
 /// </summary>
 public sealed record AccountRecord(ulong ChainId, Address Address, ulong NextNonce, long Version, string? PausedReason, DateTimeOffset UpdatedAt);
+
+/// <summary>An account's row (null before its first accepted transaction) and its live transactions in nonce order.</summary>
+public sealed record AccountSnapshot(AccountRecord? Account, IReadOnlyList<WalletTransaction> Live);
 
 /// <summary>One atomic change to one account and its transactions.</summary>
 /// <param name="ExpectedVersion">The version read; 0 when the account row does not exist yet.</param>

@@ -68,19 +68,34 @@ public sealed class MemoryWalletStore : IWalletStore, IAsyncDisposable
     });
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default) => Run<IReadOnlyList<WalletTransaction>>(() =>
+    public Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default) => Run(() =>
+    {
+        lock (_gate)
+        {
+            return Live(chainId, from);
+        }
+    });
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) => Run(() =>
+    {
+        lock (_gate)
+        {
+            return new AccountSnapshot(_accounts.GetValueOrDefault((WalletColumns.ToInt64(chainId, "chain id"), address.ToLowerHex())), Live(chainId, address));
+        }
+    });
+
+    /// <summary>The live transactions of one account; the caller holds the lock.</summary>
+    private IReadOnlyList<WalletTransaction> Live(ulong chainId, Address from)
     {
         var chain = WalletColumns.ToInt64(chainId, "chain id");
         var address = from.ToLowerHex();
-        lock (_gate)
-        {
-            return [.. _transactions.Values
-                .Where(r => r.ChainId == chain && r.From == address && !TransactionStatus.IsTerminal(r.Status))
-                .OrderBy(r => r.Nonce)
-                .ThenBy(r => r.Id, StringComparer.Ordinal)
-                .Select(ToTransaction)];
-        }
-    });
+        return [.. _transactions.Values
+            .Where(r => r.ChainId == chain && r.From == address && !TransactionStatus.IsTerminal(r.Status))
+            .OrderBy(r => r.Nonce)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .Select(ToTransaction)];
+    }
 
     /// <inheritdoc />
     public Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default) => Run(() =>

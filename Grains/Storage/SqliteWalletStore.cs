@@ -71,15 +71,21 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
     /// <inheritdoc />
     public Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
-        _file.ReadAsync(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {WalletColumns.AccountColumns} FROM accounts WHERE chain_id = $chain AND address = $address;";
-            command.Parameters.AddWithValue("$chain", WalletColumns.ToInt64(chainId, "chain id"));
-            command.Parameters.AddWithValue("$address", address.ToLowerHex());
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? WalletColumns.ReadAccount(reader) : null;
-        });
+        _file.ReadAsync(connection => ReadAccount(connection, chainId, address));
+
+    /// <inheritdoc />
+    public Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
+        _file.ReadAsync(connection => new AccountSnapshot(ReadAccount(connection, chainId, address), ReadLive(connection, chainId, address)));
+
+    private static AccountRecord? ReadAccount(SqliteConnection connection, ulong chainId, Address address)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {WalletColumns.AccountColumns} FROM accounts WHERE chain_id = $chain AND address = $address;";
+        command.Parameters.AddWithValue("$chain", WalletColumns.ToInt64(chainId, "chain id"));
+        command.Parameters.AddWithValue("$address", address.ToLowerHex());
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? WalletColumns.ReadAccount(reader) : null;
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AccountRecord>> ListAccountsAsync(CancellationToken cancellationToken = default) =>
@@ -116,14 +122,16 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default) =>
-        _file.ReadAsync<IReadOnlyList<WalletTransaction>>(connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = LiveSql;
-            command.Parameters.AddWithValue("$chain", WalletColumns.ToInt64(chainId, "chain id"));
-            command.Parameters.AddWithValue("$from", from.ToLowerHex());
-            return [.. Assemble(command).Select(t => t.Transaction)];
-        });
+        _file.ReadAsync(connection => ReadLive(connection, chainId, from));
+
+    private static IReadOnlyList<WalletTransaction> ReadLive(SqliteConnection connection, ulong chainId, Address from)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = LiveSql;
+        command.Parameters.AddWithValue("$chain", WalletColumns.ToInt64(chainId, "chain id"));
+        command.Parameters.AddWithValue("$from", from.ToLowerHex());
+        return [.. Assemble(command).Select(t => t.Transaction)];
+    }
 
     /// <inheritdoc />
     public Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default)

@@ -158,6 +158,33 @@ public sealed class WalletStorePostgresTests(PostgresFixture postgres) : WalletS
     }
 
     [Fact]
+    public async Task An_account_snapshot_is_read_on_one_connection()
+    {
+        // An activation's two reads go in one batch, so a burst of activations takes one pooled connection each. Seen
+        // here by holding the accounts table: the snapshot waits on one session, and no second one reads the live set.
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var from = WalletStoreTestData.NewAddress();
+        var live = WalletStoreTestData.Transaction(1, from, 0);
+        await Store.CommitAsync(WalletStoreTestData.Insert(WalletStoreTestData.Account(1, from, 1), 0, live), cancellationToken);
+        const string Sessions = "application_name = 'snapshot-reads'";
+        await using var pool = PostgresPool.Create(_connectionString + ";Application Name=snapshot-reads", autoPrepare: 32);
+        await using var store = new PostgresWalletStore(pool);
+        await using var blocker = new NpgsqlConnection(Unpooled);
+        await using var lockTaken = await LockAccountsTableAsync(blocker, cancellationToken);
+
+        var read = store.GetAccountSnapshotAsync(1, from, cancellationToken);
+        await WaitForSessionsAsync(Sessions + " AND wait_event_type = 'Lock'", 1, cancellationToken, exactly: true);
+        Assert.Equal(1, await CountSessionsAsync(Sessions, cancellationToken));
+        Assert.False(read.IsCompleted);
+
+        await lockTaken.RollbackAsync(cancellationToken);
+        var snapshot = await read;
+        Assert.Equal(1UL, snapshot.Account!.NextNonce);
+        Assert.Equal([live.Id], snapshot.Live.Select(t => t.Id));
+        Assert.Equal(1, await CountSessionsAsync(Sessions, cancellationToken));
+    }
+
+    [Fact]
     public async Task Marking_attempts_submitted_reads_only_the_listed_attempts_under_a_plan_made_when_the_table_was_small()
     {
         // A commit lane's statements are prepared, and PostgreSQL keeps a generic plan once it has one. Made right after

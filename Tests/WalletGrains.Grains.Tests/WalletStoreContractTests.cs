@@ -59,6 +59,33 @@ public abstract partial class WalletStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Account_snapshot_holds_the_account_row_and_its_live_transactions_only()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var from = NewAddress();
+        var other = NewAddress();
+        var empty = await Store.GetAccountSnapshotAsync(1, from, ct);
+        Assert.Null(empty.Account);
+        Assert.Empty(empty.Live);
+
+        var failed = Transaction(1, from, 0, status: TransactionStatus.Failed);
+        var full = FullTransaction(1, from, 0);
+        var queued = Transaction(1, from, 1, T0.AddSeconds(1));
+        var confirmed = Transaction(1, from, 2, status: TransactionStatus.Confirmed);
+        await Store.CommitAsync(Insert(Account(1, from, 3) with { PausedReason = "fee cap reached" }, 0, failed, full, queued, confirmed), ct);
+        await Store.CommitAsync(Insert(Account(1, other, 1), 0, Transaction(1, other, 0)), ct);
+        await Store.CommitAsync(Insert(Account(2, from, 1), 0, Transaction(2, from, 0)), ct);
+
+        var snapshot = await Store.GetAccountSnapshotAsync(1, from, ct);
+
+        Assert.Equal(await Store.GetAccountAsync(1, from, ct), snapshot.Account);
+        Assert.Equal("fee cap reached", snapshot.Account!.PausedReason);
+        Assert.Equal([full.Id, queued.Id], snapshot.Live.Select(t => t.Id));
+        AssertSame(full, snapshot.Live[0]);
+        AssertSame(queued, snapshot.Live[1]);
+    }
+
+    [Fact]
     public async Task Update_changes_the_mutable_columns_and_adds_attempts()
     {
         var from = NewAddress();

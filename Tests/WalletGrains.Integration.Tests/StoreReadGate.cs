@@ -5,7 +5,7 @@ using WalletGrains.Grains.Storage;
 namespace WalletGrains.Integration.Tests;
 
 /// <summary>
-/// Sits in front of the silo's wallet store and, on demand, keeps every read of an account row waiting until
+/// Sits in front of the silo's wallet store and, on demand, keeps every read of an account row (alone or with its live transactions) waiting until
 /// released: a database that is slow to answer an activation.
 /// </summary>
 public sealed class StoreReadGate
@@ -33,6 +33,18 @@ public sealed class StoreReadGate
     {
         public override async Task<AccountRecord?> GetAccountAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
         {
+            await HoldAsync(cancellationToken);
+            return await base.GetAccountAsync(chainId, address, cancellationToken);
+        }
+
+        public override async Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
+        {
+            await HoldAsync(cancellationToken);
+            return await base.GetAccountSnapshotAsync(chainId, address, cancellationToken);
+        }
+
+        private async Task HoldAsync(CancellationToken cancellationToken)
+        {
             if (Volatile.Read(ref gate._release) is { } release)
             {
                 Interlocked.Increment(ref gate._waiting);
@@ -46,8 +58,6 @@ public sealed class StoreReadGate
                     Interlocked.Decrement(ref gate._waiting);
                 }
             }
-
-            return await base.GetAccountAsync(chainId, address, cancellationToken);
         }
     }
 }

@@ -86,6 +86,12 @@ internal sealed class TimedWalletStore(IWalletStore inner, Probes probes) : Dele
         return await Inner.GetLiveTransactionsAsync(chainId, from, cancellationToken);
     }
 
+    public override async Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
+    {
+        using var _ = probes.Start("store read");
+        return await Inner.GetAccountSnapshotAsync(chainId, address, cancellationToken);
+    }
+
     public override async Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default)
     {
         using var _ = probes.Start("store read");

@@ -153,6 +153,9 @@ internal sealed class FakeWalletStore : IWalletStore
     public Task<IReadOnlyList<WalletTransaction>> GetLiveTransactionsAsync(ulong chainId, Address from, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<WalletTransaction>>([]);
 
+    public Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new AccountSnapshot(null, []));
+
     public Task<WalletTransaction?> GetTransactionAsync(string id, CancellationToken cancellationToken = default) =>
         Task.FromResult(Transactions.TryGetValue(id, out var tx) ? tx : null);
 
