@@ -6,9 +6,11 @@ namespace WalletGrains.Grains.Accounts;
 /// An account's live transactions, indexed for the questions its turns ask: by id, by attempt hash,
 /// the queue and the sent ones in nonce order, and running totals (cost reserved, queued, in flight,
 /// fee bumps). A busy account holds thousands of queued transactions, so no turn may walk all of
-/// them: every change costs O(log n) and every total is read in O(1). The queued ones are held in
-/// their compact form (<see cref="QueuedTransaction"/>) and rebuilt when a turn asks for them, so a
-/// long queue costs the garbage collector less each time it copies the survivors.
+/// them: a change costs O(log n) (or a memory move of the queue's entries above it, when a queued
+/// transaction leaves from neither end) and every total is read in O(1). The queued ones are held in
+/// their compact form (<see cref="QueuedTransaction"/>) and rebuilt when a turn asks for them, and
+/// the queue's indexes make no object per transaction, so a long queue gives the frequent garbage
+/// collections nothing to mark or copy.
 /// </summary>
 /// <remarks>
 /// A transaction that turns terminal stays (with the sent ones) until <see cref="RemoveTerminal"/>
@@ -25,16 +27,16 @@ internal sealed class LiveSet
         return byAge != 0 ? byAge : string.CompareOrdinal(a.Id, b.Id);
     });
 
-    private static readonly IComparer<QueuedTransaction> QueuedByNonce =
-        Comparer<QueuedTransaction>.Create(static (a, b) => CompareByNonce(a.Nonce, a.Id, b.Nonce, b.Id));
-
     /// <summary>The live transactions that are not queued.</summary>
     private readonly Dictionary<string, WalletTransaction> _byId = new(StringComparer.Ordinal);
 
-    /// <summary>The queued ones, in their compact form (<see cref="QueuedTransaction"/>).</summary>
-    private readonly Dictionary<string, QueuedTransaction> _queuedById = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The queued ones, in their compact form (<see cref="QueuedTransaction"/>), by id and in nonce order; neither index
+    /// makes an object per transaction (ids of the send path's form are keyed by value, see <see cref="QueueKey"/>).
+    /// </summary>
+    private readonly Dictionary<QueueKey, QueuedTransaction> _queuedById = [];
+    private readonly QueueOrder _queued = new();
     private readonly Dictionary<Bytes32, string> _byAttempt = [];
-    private readonly SortedSet<QueuedTransaction> _queued = new(QueuedByNonce);
     private readonly SortedSet<WalletTransaction> _sent = new(ByNonce);
     private readonly SortedSet<WalletTransaction> _inFlightByAge = new(ByAge);
     private readonly List<string> _terminal = [];
@@ -44,10 +46,10 @@ internal sealed class LiveSet
     public int Count => _byId.Count + _queuedById.Count;
 
     /// <summary>Queued transactions, lowest nonce first, each rebuilt as it is enumerated (take only what is needed).</summary>
-    public IEnumerable<WalletTransaction> Queued => _queued.Select(static q => q.ToTransaction());
+    public IEnumerable<WalletTransaction> Queued => _queued.InOrder().Select(static q => q.ToTransaction());
 
     /// <summary>The lowest queued nonce, if any transaction is queued.</summary>
-    public ulong? LowestQueuedNonce => _queued.Count == 0 ? null : _queued.Min!.Nonce;
+    public ulong? LowestQueuedNonce => _queued.Count == 0 ? null : _queued.Min.Nonce;
 
     /// <summary>Submitted and mined transactions (and ones finished in this turn), lowest nonce first.</summary>
     public IReadOnlyCollection<WalletTransaction> Sent => _sent;
@@ -70,10 +72,10 @@ internal sealed class LiveSet
     {
         get
         {
-            var lowest = _queued.Count == 0 ? null : _queued.Min;
+            QueuedTransaction? lowest = _queued.Count == 0 ? null : _queued.Min;
             foreach (var t in _sent)
             {
-                if (lowest is not null && t.Nonce >= lowest.Nonce)
+                if (lowest is { } queued && t.Nonce >= queued.Nonce)
                 {
                     break;
                 }
@@ -96,7 +98,7 @@ internal sealed class LiveSet
             return true;
         }
 
-        if (_queuedById.TryGetValue(id, out var queued))
+        if (_queuedById.TryGetValue(QueueKey.Of(id), out var queued))
         {
             transaction = queued.ToTransaction();
             return true;
@@ -118,7 +120,7 @@ internal sealed class LiveSet
 
     public void Add(WalletTransaction transaction)
     {
-        if (_byId.ContainsKey(transaction.Id) || _queuedById.ContainsKey(transaction.Id))
+        if (_byId.ContainsKey(transaction.Id) || _queuedById.ContainsKey(QueueKey.Of(transaction.Id)))
         {
             throw new InvalidOperationException($"Transaction '{transaction.Id}' is live already.");
         }
@@ -141,9 +143,9 @@ internal sealed class LiveSet
         {
             Unindex(old);
         }
-        else if (_queuedById.TryGetValue(transaction.Id, out var queued))
+        else if (QueueKey.Of(transaction.Id) is var key && _queuedById.TryGetValue(key, out var queued))
         {
-            Unindex(queued);
+            Unindex(key, queued);
         }
         else
         {
@@ -178,7 +180,7 @@ internal sealed class LiveSet
             var queued = QueuedTransaction.From(t);
             _bumps += queued.Bumps;
             _reservedCost += queued.MaxCost;
-            _queuedById.Add(t.Id, queued);
+            _queuedById.Add(QueueKey.Of(t.Id), queued);
             _queued.Add(queued);
             return;
         }
@@ -224,12 +226,12 @@ internal sealed class LiveSet
         _byId.Remove(t.Id);
     }
 
-    private void Unindex(QueuedTransaction q)
+    private void Unindex(QueueKey key, QueuedTransaction q)
     {
         _bumps -= q.Bumps;
         _reservedCost -= q.MaxCost;
         _queued.Remove(q);
-        _queuedById.Remove(q.Id);
+        _queuedById.Remove(key);
     }
 
     /// <summary>Nonce order, ties (a filler beside the transaction whose nonce it took) by id.</summary>
@@ -245,5 +247,154 @@ internal sealed class LiveSet
         var a = t.LatestAttempt;
         var perGas = a is null ? UInt256.Zero : a.MaxFeePerGas ?? a.GasPrice ?? UInt256.Zero;
         return t.Value + (UInt256)t.GasLimit * perGas;
+    }
+
+    /// <summary>
+    /// A live id as a dictionary key: the send path's ids ("tx_" and 32 lower-case hex digits) by value, so a queue of
+    /// thousands keeps no string per transaction; any other id by its string.
+    /// </summary>
+    private readonly record struct QueueKey(ulong High, ulong Low, string? Other)
+    {
+        public static QueueKey Of(string id)
+        {
+            var span = id.AsSpan();
+            return span.Length == 35 && span.StartsWith("tx_") && TryParseLowerHex(span.Slice(3, 16), out var high) && TryParseLowerHex(span.Slice(19, 16), out var low)
+                ? new QueueKey(high, low, null)
+                : new QueueKey(0, 0, id);
+        }
+
+        private static bool TryParseLowerHex(ReadOnlySpan<char> digits, out ulong value)
+        {
+            value = 0;
+            foreach (var c in digits)
+            {
+                var digit = c switch
+                {
+                    >= '0' and <= '9' => c - '0',
+                    >= 'a' and <= 'f' => c - 'a' + 10,
+                    _ => -1,
+                };
+                if (digit < 0)
+                {
+                    return false;
+                }
+
+                value = (value << 4) | (uint)digit;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The queued transactions in nonce order (ties by id) in one array. Sends join above the highest nonce and leave
+    /// from the lowest, both O(1) (the array's front is skipped, not shifted); anything else shifts the entries between.
+    /// </summary>
+    private sealed class QueueOrder
+    {
+        private QueuedTransaction[] _items = [];
+        private int _head;
+        private int _count;
+        private int _version;
+
+        public int Count => _count;
+
+        public QueuedTransaction Min => _count > 0 ? _items[_head] : throw new InvalidOperationException("The queue is empty.");
+
+        public void Add(QueuedTransaction queued)
+        {
+            var at = LowerBound(queued);
+            if (_head + _count == _items.Length)
+            {
+                MakeRoom();
+            }
+
+            Array.Copy(_items, _head + at, _items, _head + at + 1, _count - at);
+            _items[_head + at] = queued;
+            _count++;
+            _version++;
+        }
+
+        public void Remove(QueuedTransaction queued)
+        {
+            var at = LowerBound(queued);
+            if (at == _count || !_items[_head + at].IsSame(queued))
+            {
+                throw new InvalidOperationException("The transaction is not in the queue.");
+            }
+
+            if (at == 0)
+            {
+                _items[_head] = default;
+                _head++;
+            }
+            else
+            {
+                Array.Copy(_items, _head + at + 1, _items, _head + at, _count - at - 1);
+                _items[_head + _count - 1] = default;
+            }
+
+            _count--;
+            _version++;
+            if (_count == 0)
+            {
+                _head = 0;
+            }
+        }
+
+        /// <summary>In order; changing the queue while enumerating fails, as a sorted set's enumerator does.</summary>
+        public IEnumerable<QueuedTransaction> InOrder()
+        {
+            var version = _version;
+            for (var i = 0; i < _count; i++)
+            {
+                if (version != _version)
+                {
+                    throw new InvalidOperationException("The queue changed while it was enumerated.");
+                }
+
+                yield return _items[_head + i];
+            }
+        }
+
+        /// <summary>The position (from the head) of the first entry not below <paramref name="queued"/>.</summary>
+        private int LowerBound(QueuedTransaction queued)
+        {
+            // Most adds go above the last entry.
+            if (_count == 0 || QueuedTransaction.Compare(_items[_head + _count - 1], queued) < 0)
+            {
+                return _count;
+            }
+
+            var (low, high) = (0, _count);
+            while (low < high)
+            {
+                var mid = (low + high) >>> 1;
+                if (QueuedTransaction.Compare(_items[_head + mid], queued) < 0)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            return low;
+        }
+
+        /// <summary>Room for one more at the end: the skipped front reused when it is at least half, else a larger array.</summary>
+        private void MakeRoom()
+        {
+            var target = _head >= _items.Length / 2 && _head > 0 ? _items : new QueuedTransaction[Math.Max(16, _items.Length * 2)];
+            Array.Copy(_items, _head, target, 0, _count);
+            if (ReferenceEquals(target, _items))
+            {
+                Array.Clear(_items, _count, _items.Length - _count);
+            }
+
+            _items = target;
+            _head = 0;
+        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class QueuedTransactionTests
     private static readonly byte[] Key = PrivateKeyGenerator.Generate();
     private static readonly string RequestHash = new string('a', 32) + new string('7', 32);
 
-    public static TheoryData<string> Shapes => ["eip1559", "legacy", "contract creation", "with data", "caps and idempotency key", "no request hash", "upper-case request hash"];
+    public static TheoryData<string> Shapes => ["eip1559", "legacy", "contract creation", "with data", "caps and idempotency key", "no request hash", "upper-case request hash", "another offset", "an id of another form"];
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -29,6 +29,8 @@ public sealed class QueuedTransactionTests
         Assert.True(queued.IsCompact);
         Assert.NotSame(original, rebuilt);
         AssertSameRecord(original, rebuilt);
+        Assert.Equal(original.Id, rebuilt.Id);
+        Assert.Equal(original.CreatedAt.Offset, rebuilt.CreatedAt.Offset);
         Assert.Equal(original.Nonce, queued.Nonce);
         Assert.Equal(LiveSet.MaxCost(original), queued.MaxCost);
     }
@@ -112,6 +114,46 @@ public sealed class QueuedTransactionTests
         Assert.Equal(1, set.Count);
     }
 
+    [Fact]
+    public void A_compact_queued_transaction_is_held_outside_the_young_generations()
+    {
+        // The pinned object heap is collected with generation 2 only, so the frequent collections neither mark nor copy it.
+        var queued = QueuedTransaction.From(Queued("eip1559"));
+
+        Assert.True(queued.IsCompact);
+        Assert.Equal(GC.MaxGeneration, GC.GetGeneration(queued.HeldForm));
+    }
+
+    [Fact]
+    public void The_live_set_tells_queued_ids_of_any_form_apart_and_orders_a_nonce_s_ties_by_id()
+    {
+        var set = new LiveSet();
+        var (lower, upper, other) = ("tx_" + new string('a', 32), "tx_" + new string('A', 32), "tx_1");
+        var a = Queued("eip1559", nonce: 7) with { Id = lower };
+        var b = Queued("legacy", nonce: 7) with { Id = upper };
+        var c = Queued("eip1559", nonce: 7) with { Id = other };
+        var next = Queued("legacy", nonce: 8);
+        set.AddRange([next, a, c, b]);
+
+        Assert.Equal([other, upper, lower, next.Id], set.Queued.Select(t => t.Id));
+        foreach (var t in new[] { a, b, c, next })
+        {
+            Assert.True(set.TryGet(t.Id, out var found));
+            AssertSameRecord(t, found);
+        }
+
+        Assert.False(set.TryGet("tx_" + new string('b', 32), out _));
+        Assert.False(set.TryGet("tx_" + new string('a', 31) + "A", out _));
+        Assert.Throws<InvalidOperationException>(() => set.Add(Queued("legacy", nonce: 9) with { Id = upper }));
+
+        // One taken from the middle of a nonce's ties, one from the front.
+        set.Replace(b.WithStatus(TransactionStatus.Submitted, T0.AddSeconds(1)));
+        set.Replace(c.WithStatus(TransactionStatus.Submitted, T0.AddSeconds(1)));
+        Assert.Equal([lower, next.Id], set.Queued.Select(t => t.Id));
+        Assert.Equal(7UL, set.LowestQueuedNonce);
+        Assert.Equal(2, set.InFlightCount);
+    }
+
     private static WalletTransaction Queued(string shape, ulong nonce = 3)
     {
         var to = shape == "contract creation" ? (Address?)null : Address.FromPrivateKey(PrivateKeyGenerator.Generate());
@@ -123,7 +165,8 @@ public sealed class QueuedTransactionTests
         var (maxFee, maxPriority, gasPrice) = tx is LegacyTransaction legacy
             ? ((UInt256?)null, (UInt256?)null, (UInt256?)legacy.GasPrice)
             : (((Eip1559Transaction)tx).MaxFeePerGas, ((Eip1559Transaction)tx).MaxPriorityFeePerGas, null);
-        var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed.Hash, signed.Raw, maxFee, maxPriority, gasPrice, T0, null);
+        var at = shape == "another offset" ? T0.ToOffset(TimeSpan.FromHours(-5)) : T0;
+        var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed.Hash, signed.Raw, maxFee, maxPriority, gasPrice, at, null);
         var caps = shape == "caps and idempotency key";
         var requestHash = shape switch
         {
@@ -132,10 +175,10 @@ public sealed class QueuedTransactionTests
             _ => RequestHash,
         };
         return new WalletTransaction(
-            "tx_" + Guid.NewGuid().ToString("N"), 31337, signed.From, to, tx.Value, data, nonce, tx.GasLimit,
+            shape == "an id of another form" ? "imported-7" : "tx_" + Guid.NewGuid().ToString("N"), 31337, signed.From, to, tx.Value, data, nonce, tx.GasLimit,
             caps ? new UInt256(5_000_000_000) : null, caps ? new UInt256(2_000_000_000) : null, null,
-            TransactionStatus.Queued, signed.Hash, [attempt], null, null, false, T0, T0,
-            [new StatusChange(TransactionStatus.Queued, T0, null)], "key_1", caps ? "order-42" : null, requestHash);
+            TransactionStatus.Queued, signed.Hash, [attempt], null, null, false, at, at,
+            [new StatusChange(TransactionStatus.Queued, at, null)], "key_1", caps ? "order-42" : null, requestHash);
     }
 
     private static void AssertSameRecord(WalletTransaction expected, WalletTransaction actual)
