@@ -21,7 +21,8 @@ namespace WalletGrains.Grains.Accounts;
 internal readonly struct QueuedTransaction
 {
     // The compact form's layout: fixed fields, the caps present, four strings (int32 length in UTF-16 units, -1 for
-    // null, then the units), then the signed bytes (int32 length, then the bytes). Integers are little-endian.
+    // null, then the units, read in place: CapsAt is even, so they are 2-byte aligned), then the signed bytes (int32
+    // length, then the bytes). Integers are little-endian.
     private const int NonceAt = 0;
     private const int MaxCostAt = 8;
     private const int CreatedTicksAt = 40;
@@ -31,7 +32,7 @@ internal readonly struct QueuedTransaction
     private const int HashAt = 78;
     private const int RequestHashAt = 110;
     private const int FlagsAt = 142;
-    private const int CapsAt = 143;
+    private const int CapsAt = 144;
 
     private const byte RequestHashAsBytes = 1;
     private const byte HasMaxFeeCap = 2;
