@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using WalletGrains.Ethereum.Model;
 
 namespace WalletGrains.Grains.Accounts;
@@ -257,32 +258,10 @@ internal sealed class LiveSet
     {
         public static QueueKey Of(string id)
         {
-            var span = id.AsSpan();
-            return span.Length == 35 && span.StartsWith("tx_") && TryParseLowerHex(span.Slice(3, 16), out var high) && TryParseLowerHex(span.Slice(19, 16), out var low)
-                ? new QueueKey(high, low, null)
+            Span<byte> value = stackalloc byte[16];
+            return id.Length == 35 && id.StartsWith("tx_", StringComparison.Ordinal) && QueuedTransaction.TryParseLowerHex(id.AsSpan(3), value)
+                ? new QueueKey(BinaryPrimitives.ReadUInt64BigEndian(value), BinaryPrimitives.ReadUInt64BigEndian(value[8..]), null)
                 : new QueueKey(0, 0, id);
-        }
-
-        private static bool TryParseLowerHex(ReadOnlySpan<char> digits, out ulong value)
-        {
-            value = 0;
-            foreach (var c in digits)
-            {
-                var digit = c switch
-                {
-                    >= '0' and <= '9' => c - '0',
-                    >= 'a' and <= 'f' => c - 'a' + 10,
-                    _ => -1,
-                };
-                if (digit < 0)
-                {
-                    return false;
-                }
-
-                value = (value << 4) | (uint)digit;
-            }
-
-            return true;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using WalletGrains.Ethereum.Model;
 
@@ -39,6 +40,8 @@ internal readonly struct QueuedTransaction
     private const byte HasPriorityFeeCap = 4;
     private const byte HasGasPriceCap = 8;
 
+    private static readonly System.Buffers.SearchValues<char> LowerHexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     private readonly byte[]? _compact;
     private readonly WalletTransaction? _full;
 
@@ -63,7 +66,7 @@ internal readonly struct QueuedTransaction
     public int Bumps => _full?.Attempts.Count(a => a.Kind == TransactionAttempt.Bump) ?? 0;
 
     /// <summary>The id, read in place (nothing allocated).</summary>
-    public ReadOnlySpan<char> IdSpan => _full is null ? ReadString(_compact!, StringsAt(_compact!), out _) : _full.Id.AsSpan();
+    public ReadOnlySpan<char> IdSpan => _full is null ? ReadString(_compact!, StringsAt(_compact![FlagsAt]), out _) : _full.Id.AsSpan();
 
     /// <summary>True when both hold the same form of the same transaction.</summary>
     public bool IsSame(QueuedTransaction other) => ReferenceEquals(_compact, other._compact) && ReferenceEquals(_full, other._full);
@@ -114,19 +117,20 @@ internal readonly struct QueuedTransaction
         }
 
         // The request hash is SHA-256 as lower-case hex: 32 bytes in place of a 64-character string.
-        var requestHash = default(Bytes32);
+        Span<byte> requestHash = stackalloc byte[Bytes32.Length];
         var requestHashText = t.RequestHash;
-        var flags = (byte)0;
-        if (t.RequestHash is { Length: 64 } hex && TryParseLowerHex(hex, out requestHash))
+        var flags = (byte)((t.MaxFeePerGasCap is null ? 0 : HasMaxFeeCap) | (t.MaxPriorityFeePerGasCap is null ? 0 : HasPriorityFeeCap) | (t.GasPriceCap is null ? 0 : HasGasPriceCap));
+        if (t.RequestHash is { Length: 64 } hex && TryParseLowerHex(hex, requestHash))
         {
             flags |= RequestHashAsBytes;
             requestHashText = null;
         }
+        else
+        {
+            requestHash.Clear();
+        }
 
-        UInt256?[] caps = [t.MaxFeePerGasCap, t.MaxPriorityFeePerGasCap, t.GasPriceCap];
-        flags |= (byte)((t.MaxFeePerGasCap is null ? 0 : HasMaxFeeCap) | (t.MaxPriorityFeePerGasCap is null ? 0 : HasPriorityFeeCap) | (t.GasPriceCap is null ? 0 : HasGasPriceCap));
-        string?[] strings = [t.Id, t.ApiKeyId, t.IdempotencyKey, requestHashText];
-        var size = CapsAt + (32 * caps.Count(c => c is not null)) + strings.Sum(s => 4 + (2 * (s?.Length ?? 0))) + 4 + raw.Length;
+        var size = StringsAt(flags) + StringSize(t.Id) + StringSize(t.ApiKeyId) + StringSize(t.IdempotencyKey) + StringSize(requestHashText) + 4 + raw.Length;
 
         // On the pinned object heap: see the summary.
         var compact = GC.AllocateUninitializedArray<byte>(size, pinned: true);
@@ -141,25 +145,13 @@ internal readonly struct QueuedTransaction
         requestHash.CopyTo(span.Slice(RequestHashAt, 32));
         span[FlagsAt] = flags;
         var at = CapsAt;
-        foreach (var cap in caps)
-        {
-            if (cap is { } value)
-            {
-                value.WriteBigEndian(span.Slice(at, 32));
-                at += 32;
-            }
-        }
-
-        foreach (var s in strings)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(span[at..], s?.Length ?? -1);
-            at += 4;
-            if (s is not null)
-            {
-                MemoryMarshal.AsBytes(s.AsSpan()).CopyTo(span[at..]);
-                at += 2 * s.Length;
-            }
-        }
+        WriteCap(span, t.MaxFeePerGasCap, ref at);
+        WriteCap(span, t.MaxPriorityFeePerGasCap, ref at);
+        WriteCap(span, t.GasPriceCap, ref at);
+        WriteString(span, t.Id, ref at);
+        WriteString(span, t.ApiKeyId, ref at);
+        WriteString(span, t.IdempotencyKey, ref at);
+        WriteString(span, requestHashText, ref at);
 
         BinaryPrimitives.WriteInt32LittleEndian(span[at..], raw.Length);
         raw.Span.CopyTo(span[(at + 4)..]);
@@ -210,10 +202,29 @@ internal readonly struct QueuedTransaction
     }
 
     /// <summary>Where the strings start: after the caps the flags say are present.</summary>
-    private static int StringsAt(byte[] compact)
+    private static int StringsAt(byte flags) =>
+        CapsAt + (32 * BitOperations.PopCount((uint)(flags & (HasMaxFeeCap | HasPriorityFeeCap | HasGasPriceCap))));
+
+    private static int StringSize(string? s) => 4 + (2 * (s?.Length ?? 0));
+
+    private static void WriteCap(Span<byte> span, UInt256? cap, ref int at)
     {
-        var flags = compact[FlagsAt];
-        return CapsAt + (32 * (((flags & HasMaxFeeCap) != 0 ? 1 : 0) + ((flags & HasPriorityFeeCap) != 0 ? 1 : 0) + ((flags & HasGasPriceCap) != 0 ? 1 : 0)));
+        if (cap is { } value)
+        {
+            value.WriteBigEndian(span.Slice(at, 32));
+            at += 32;
+        }
+    }
+
+    private static void WriteString(Span<byte> span, string? s, ref int at)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], s?.Length ?? -1);
+        at += 4;
+        if (s is not null)
+        {
+            MemoryMarshal.AsBytes(s.AsSpan()).CopyTo(span[at..]);
+            at += 2 * s.Length;
+        }
     }
 
     private static UInt256? ReadCap(ReadOnlySpan<byte> span, byte flag, byte flags, ref int at)
@@ -242,24 +253,17 @@ internal readonly struct QueuedTransaction
         return isNull ? null : text.ToString();
     }
 
-    private static bool TryParseLowerHex(string hex, out Bytes32 value)
+    /// <summary>
+    /// Lower-case hex digits (no prefix) into exactly <paramref name="bytes"/>; false for any other character or length.
+    /// Strict, so a form taken from the text gives that text back.
+    /// </summary>
+    internal static bool TryParseLowerHex(ReadOnlySpan<char> hex, Span<byte> bytes)
     {
-        value = default;
-        foreach (var c in hex)
-        {
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
-            {
-                return false;
-            }
-        }
-
-        Span<byte> bytes = stackalloc byte[Bytes32.Length];
-        if (Convert.FromHexString(hex, bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != Bytes32.Length)
+        if (hex.Length != 2 * bytes.Length || hex.ContainsAnyExcept(LowerHexDigits))
         {
             return false;
         }
 
-        value = Bytes32.FromBytes(bytes);
-        return true;
+        return Convert.FromHexString(hex, bytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == bytes.Length;
     }
 }
