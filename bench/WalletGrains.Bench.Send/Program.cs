@@ -384,7 +384,8 @@ static double[] SortedAfterColdStart(LoadRun run)
 }
 
 // Every open-loop run of a storage (--repeat) in one line: each run's p50 and p99, and how many met the target, with
-// and without the requests due in the cold start.
+// and without the requests due in the cold start; then the runs' requests taken together, as one longer run would
+// count them (each run's cold start included).
 static string OpenLoopRuns(string storage, IReadOnlyList<LoadRun> runs)
 {
     var p50 = new List<double>();
@@ -399,6 +400,10 @@ static string OpenLoopRuns(string storage, IReadOnlyList<LoadRun> runs)
         p99After.Add(Percentiles.Of(SortedAfterColdStart(run), 0.99));
     }
 
+    var pooled = runs.SelectMany(r => r.LatencyMs).ToArray();
+    Array.Sort(pooled);
+    var pooledOver = pooled.Count(l => l > LatencyTargetMs);
+
     static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)));
     static double Median(List<double> values)
     {
@@ -408,7 +413,8 @@ static string OpenLoopRuns(string storage, IReadOnlyList<LoadRun> runs)
 
     return string.Create(CultureInfo.InvariantCulture,
         $"{storage}, open loop, {runs.Count} runs: p99 {List(p99)} ms (median {Median(p99):0.0}; {p99.Count(v => v <= LatencyTargetMs)} of {runs.Count} within {LatencyTargetMs} ms); "
-        + $"p50 {p50.Min():0.0}–{p50.Max():0.0} ms; p99 of the requests due after the first {ColdStartMs} ms {List(p99After)} ms (median {Median(p99After):0.0}; {p99After.Count(v => v <= LatencyTargetMs)} of {runs.Count} within).");
+        + $"p50 {p50.Min():0.0}–{p50.Max():0.0} ms; p99 of the requests due after the first {ColdStartMs} ms {List(p99After)} ms (median {Median(p99After):0.0}; {p99After.Count(v => v <= LatencyTargetMs)} of {runs.Count} within); "
+        + $"the {runs.Count} runs' {pooled.Length:N0} requests together: p50 {Percentiles.Of(pooled, 0.50):0.0} ms, p99 {Percentiles.Of(pooled, 0.99):0.0} ms, {pooledOver:N0} ({100.0 * pooledOver / Math.Max(1, pooled.Length):0.00} %) over {LatencyTargetMs} ms.");
 }
 
 static string CpuPerSend(CpuUse cpu, LoadRun run)
