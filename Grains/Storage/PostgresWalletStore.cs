@@ -200,19 +200,12 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     private static async Task WarmUpAsync(NpgsqlConnection connection)
     {
         await using var batch = new NpgsqlBatch(connection);
-        var account = new NpgsqlBatchCommand(AccountSql);
-        account.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0 });
-        account.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
-        var live = new NpgsqlBatchCommand(LiveSql);
-        live.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0 });
-        live.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        AddSnapshotReads(batch, 0, string.Empty);
         var one = new NpgsqlBatchCommand(OneSql);
         one.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
         var keys = new NpgsqlBatchCommand(IdempotencyKeysSql);
         keys.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [] });
         keys.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [] });
-        batch.BatchCommands.Add(account);
-        batch.BatchCommands.Add(live);
         batch.BatchCommands.Add(one);
         batch.BatchCommands.Add(keys);
         await batch.ExecuteNonQueryAsync();
@@ -549,23 +542,25 @@ public sealed class PostgresWalletStore : IWalletStore, IAsyncDisposable
     /// </remarks>
     public async Task<AccountSnapshot> GetAccountSnapshotAsync(ulong chainId, Address address, CancellationToken cancellationToken = default)
     {
-        var chain = WalletColumns.ToInt64(chainId, "chain id");
-        var lowerHex = address.ToLowerHex();
         await using var batch = _dataSource.CreateBatch();
-        var account = new NpgsqlBatchCommand(AccountSql);
-        account.Parameters.Add(new NpgsqlParameter<long> { TypedValue = chain });
-        account.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lowerHex });
-        var live = new NpgsqlBatchCommand(LiveSql);
-        live.Parameters.Add(new NpgsqlParameter<long> { TypedValue = chain });
-        live.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lowerHex });
-        batch.BatchCommands.Add(account);
-        batch.BatchCommands.Add(live);
-
+        AddSnapshotReads(batch, WalletColumns.ToInt64(chainId, "chain id"), address.ToLowerHex());
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var record = await reader.ReadAsync(cancellationToken) ? WalletColumns.ReadAccount(reader) : null;
         await reader.NextResultAsync(cancellationToken);
         var transactions = await AssembleAsync(reader, cancellationToken);
         return new AccountSnapshot(record, [.. transactions.Select(t => t.Transaction)]);
+    }
+
+    /// <summary>An account's snapshot reads, its row then its live transactions, as an activation and a new connection's warm-up send them.</summary>
+    private static void AddSnapshotReads(NpgsqlBatch batch, long chainId, string lowerHexAddress)
+    {
+        foreach (var sql in (ReadOnlySpan<string>)[AccountSql, LiveSql])
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = chainId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lowerHexAddress });
+            batch.BatchCommands.Add(command);
+        }
     }
 
     /// <inheritdoc />
