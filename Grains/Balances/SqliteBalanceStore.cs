@@ -79,28 +79,28 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
             var delete = writer.Command(DeleteSql, "$chain", "$address", "$token");
             foreach (var key in write.Removals)
             {
-                SqliteWalletWriter.Set(delete, 0, chain);
-                SqliteWalletWriter.Set(delete, 1, key.Address.ToLowerHex());
-                SqliteWalletWriter.Set(delete, 2, BalanceRow.Token(key.Token));
+                delete.Set(0, chain);
+                delete.Set(1, key.Address.ToLowerHex());
+                delete.Set(2, BalanceRow.Token(key.Token));
                 delete.ExecuteNonQuery();
             }
 
             var upsert = writer.Command(UpsertSql, "$chain", "$address", "$token", "$balance", "$block", "$now");
             foreach (var entry in write.Upserts)
             {
-                SqliteWalletWriter.Set(upsert, 0, chain);
-                SqliteWalletWriter.Set(upsert, 1, entry.Key.Address.ToLowerHex());
-                SqliteWalletWriter.Set(upsert, 2, BalanceRow.Token(entry.Key.Token));
-                SqliteWalletWriter.Set(upsert, 3, entry.Balance.ToString());
-                SqliteWalletWriter.Set(upsert, 4, BalanceRow.Block(entry.BlockNumber));
-                SqliteWalletWriter.Set(upsert, 5, now);
+                upsert.Set(0, chain);
+                upsert.Set(1, entry.Key.Address.ToLowerHex());
+                upsert.Set(2, BalanceRow.Token(entry.Key.Token));
+                upsert.Set(3, entry.Balance.ToString());
+                upsert.Set(4, BalanceRow.Block(entry.BlockNumber));
+                upsert.Set(5, now);
                 upsert.ExecuteNonQuery();
             }
 
             var head = writer.Command(HeadSql, "$chain", "$block", "$now");
-            SqliteWalletWriter.Set(head, 0, chain);
-            SqliteWalletWriter.Set(head, 1, block);
-            SqliteWalletWriter.Set(head, 2, now);
+            head.Set(0, chain);
+            head.Set(1, block);
+            head.Set(2, now);
             return head.ExecuteNonQuery();
         });
     }

@@ -268,12 +268,12 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         return WriteAsync(writer =>
         {
             var command = writer.Command(InsertApiKeySql, "$id", "$hash", "$role", "$allowed", "$created", "$revoked");
-            SqliteWalletWriter.Set(command, 0, row.Id);
-            SqliteWalletWriter.Set(command, 1, row.KeyHash);
-            SqliteWalletWriter.Set(command, 2, row.Role);
-            SqliteWalletWriter.Set(command, 3, row.AllowedFrom);
-            SqliteWalletWriter.Set(command, 4, row.CreatedAtMs);
-            SqliteWalletWriter.Set(command, 5, row.RevokedAtMs);
+            command.Set(0, row.Id);
+            command.Set(1, row.KeyHash);
+            command.Set(2, row.Role);
+            command.Set(3, row.AllowedFrom);
+            command.Set(4, row.CreatedAtMs);
+            command.Set(5, row.RevokedAtMs);
             try
             {
                 return command.ExecuteNonQuery();
@@ -388,18 +388,18 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             "$status", "$hash", "$receipt", "$error_code", "$error_message", "$error_data", "$cancel", "$updated", "$history", "$id", "$chain", "$from");
         foreach (var row in plan.Updated)
         {
-            SqliteWalletWriter.Set(update, 0, row.Status);
-            SqliteWalletWriter.Set(update, 1, row.Hash);
-            SqliteWalletWriter.Set(update, 2, row.Receipt);
-            SqliteWalletWriter.Set(update, 3, row.ErrorCode);
-            SqliteWalletWriter.Set(update, 4, row.ErrorMessage);
-            SqliteWalletWriter.Set(update, 5, row.ErrorData);
-            SqliteWalletWriter.Set(update, 6, row.CancelRequested);
-            SqliteWalletWriter.Set(update, 7, row.UpdatedAtMs);
-            SqliteWalletWriter.Set(update, 8, row.History);
-            SqliteWalletWriter.Set(update, 9, row.Id);
-            SqliteWalletWriter.Set(update, 10, plan.ChainId);
-            SqliteWalletWriter.Set(update, 11, plan.Address);
+            update.Set(0, row.Status);
+            update.Set(1, row.Hash);
+            update.Set(2, row.Receipt);
+            update.Set(3, row.ErrorCode);
+            update.Set(4, row.ErrorMessage);
+            update.Set(5, row.ErrorData);
+            update.Set(6, row.CancelRequested);
+            update.Set(7, row.UpdatedAtMs);
+            update.Set(8, row.History);
+            update.Set(9, row.Id);
+            update.Set(10, plan.ChainId);
+            update.Set(11, plan.Address);
             int changed;
             try
             {
@@ -421,9 +421,9 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             var mark = writer.Command(MarkSubmittedSql, "$at", "$tx", "$seq");
             foreach (var m in plan.SubmittedMarks)
             {
-                SqliteWalletWriter.Set(mark, 0, m.AtMs);
-                SqliteWalletWriter.Set(mark, 1, m.TransactionId);
-                SqliteWalletWriter.Set(mark, 2, (long)m.Seq);
+                mark.Set(0, m.AtMs);
+                mark.Set(1, m.TransactionId);
+                mark.Set(2, (long)m.Seq);
                 mark.ExecuteNonQuery();
             }
         }
@@ -447,16 +447,16 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         var attempt = writer.Command(InsertAttemptSql, "$tx", "$seq", "$kind", "$hash", "$raw", "$max_fee", "$max_priority", "$gas_price", "$signed", "$submitted");
         foreach (var row in plan.Attempts)
         {
-            SqliteWalletWriter.Set(attempt, 0, row.TransactionId);
-            SqliteWalletWriter.Set(attempt, 1, row.Seq);
-            SqliteWalletWriter.Set(attempt, 2, row.Kind);
-            SqliteWalletWriter.Set(attempt, 3, row.Hash);
-            SqliteWalletWriter.Set(attempt, 4, row.Raw);
-            SqliteWalletWriter.Set(attempt, 5, row.MaxFeePerGas);
-            SqliteWalletWriter.Set(attempt, 6, row.MaxPriorityFeePerGas);
-            SqliteWalletWriter.Set(attempt, 7, row.GasPrice);
-            SqliteWalletWriter.Set(attempt, 8, row.SignedAtMs);
-            SqliteWalletWriter.Set(attempt, 9, row.SubmittedAtMs);
+            attempt.Set(0, row.TransactionId);
+            attempt.Set(1, row.Seq);
+            attempt.Set(2, row.Kind);
+            attempt.Set(3, row.Hash);
+            attempt.Set(4, row.Raw);
+            attempt.Set(5, row.MaxFeePerGas);
+            attempt.Set(6, row.MaxPriorityFeePerGas);
+            attempt.Set(7, row.GasPrice);
+            attempt.Set(8, row.SignedAtMs);
+            attempt.Set(9, row.SubmittedAtMs);
             try
             {
                 attempt.ExecuteNonQuery();
@@ -475,11 +475,11 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         var idempotency = writer.Command(InsertIdempotencySql, "$api_key", "$key", "$request_hash", "$tx", "$created");
         foreach (var key in plan.IdempotencyKeys)
         {
-            SqliteWalletWriter.Set(idempotency, 0, key.ApiKeyId);
-            SqliteWalletWriter.Set(idempotency, 1, key.Key);
-            SqliteWalletWriter.Set(idempotency, 2, key.RequestHash);
-            SqliteWalletWriter.Set(idempotency, 3, key.TransactionId);
-            SqliteWalletWriter.Set(idempotency, 4, key.CreatedAt.ToUnixTimeMilliseconds());
+            idempotency.Set(0, key.ApiKeyId);
+            idempotency.Set(1, key.Key);
+            idempotency.Set(2, key.RequestHash);
+            idempotency.Set(3, key.TransactionId);
+            idempotency.Set(4, key.CreatedAt.ToUnixTimeMilliseconds());
             int inserted;
             try
             {
@@ -512,20 +512,20 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         }
 
         var advance = writer.Command(AdvanceEventCounterSql, "$count");
-        SqliteWalletWriter.Set(advance, 0, (long)rows.Count);
-        var first = (long)advance.ExecuteScalar()! - rows.Count + 1;
+        advance.Set(0, (long)rows.Count);
+        var first = (advance.ExecuteScalarInt64() ?? throw new InvalidOperationException("The event_counter row is missing.")) - rows.Count + 1;
 
         var insert = writer.Command(InsertEventSql, "$id", "$type", "$created", "$chain", "$removed", "$data");
         var events = new List<WalletEvent>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            SqliteWalletWriter.Set(insert, 0, first + i);
-            SqliteWalletWriter.Set(insert, 1, row.Type);
-            SqliteWalletWriter.Set(insert, 2, row.CreatedAtMs);
-            SqliteWalletWriter.Set(insert, 3, row.ChainId);
-            SqliteWalletWriter.Set(insert, 4, row.Removed);
-            SqliteWalletWriter.Set(insert, 5, row.Data);
+            insert.Set(0, first + i);
+            insert.Set(1, row.Type);
+            insert.Set(2, row.CreatedAtMs);
+            insert.Set(3, row.ChainId);
+            insert.Set(4, row.Removed);
+            insert.Set(5, row.Data);
             insert.ExecuteNonQuery();
             events.Add(row.ToEvent(first + i));
         }
@@ -539,14 +539,14 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         var command = plan.ExpectedVersion == 0
             ? writer.Command(InsertAccountSql, "$chain", "$address", "$nonce", "$paused", "$now")
             : writer.Command(UpdateAccountSql, "$chain", "$address", "$nonce", "$paused", "$now", "$expected");
-        SqliteWalletWriter.Set(command, 0, plan.ChainId);
-        SqliteWalletWriter.Set(command, 1, plan.Address);
-        SqliteWalletWriter.Set(command, 2, plan.NextNonce);
-        SqliteWalletWriter.Set(command, 3, plan.PausedReason);
-        SqliteWalletWriter.Set(command, 4, plan.UpdatedAtMs);
+        command.Set(0, plan.ChainId);
+        command.Set(1, plan.Address);
+        command.Set(2, plan.NextNonce);
+        command.Set(3, plan.PausedReason);
+        command.Set(4, plan.UpdatedAtMs);
         if (plan.ExpectedVersion != 0)
         {
-            SqliteWalletWriter.Set(command, 5, plan.ExpectedVersion);
+            command.Set(5, plan.ExpectedVersion);
         }
 
         if (command.ExecuteNonQuery() == 1)
@@ -555,37 +555,37 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         }
 
         var version = writer.Command(AccountVersionSql, "$chain", "$address");
-        SqliteWalletWriter.Set(version, 0, plan.ChainId);
-        SqliteWalletWriter.Set(version, 1, plan.Address);
-        throw WalletStoreConflicts.StaleVersion(plan, version.ExecuteScalar() is long stored ? stored : null);
+        version.Set(0, plan.ChainId);
+        version.Set(1, plan.Address);
+        throw WalletStoreConflicts.StaleVersion(plan, version.ExecuteScalarInt64());
     }
 
-    private static void BindTransaction(SqliteCommand command, TransactionRow row)
+    private static void BindTransaction(SqliteStatement command, TransactionRow row)
     {
-        SqliteWalletWriter.Set(command, 0, row.Id);
-        SqliteWalletWriter.Set(command, 1, row.ChainId);
-        SqliteWalletWriter.Set(command, 2, row.From);
-        SqliteWalletWriter.Set(command, 3, row.To);
-        SqliteWalletWriter.Set(command, 4, row.Value);
-        SqliteWalletWriter.Set(command, 5, row.Data);
-        SqliteWalletWriter.Set(command, 6, row.Nonce);
-        SqliteWalletWriter.Set(command, 7, row.GasLimit);
-        SqliteWalletWriter.Set(command, 8, row.MaxFeeCap);
-        SqliteWalletWriter.Set(command, 9, row.MaxPriorityFeeCap);
-        SqliteWalletWriter.Set(command, 10, row.GasPriceCap);
-        SqliteWalletWriter.Set(command, 11, row.Status);
-        SqliteWalletWriter.Set(command, 12, row.Hash);
-        SqliteWalletWriter.Set(command, 13, row.Receipt);
-        SqliteWalletWriter.Set(command, 14, row.ErrorCode);
-        SqliteWalletWriter.Set(command, 15, row.ErrorMessage);
-        SqliteWalletWriter.Set(command, 16, row.ErrorData);
-        SqliteWalletWriter.Set(command, 17, row.CancelRequested);
-        SqliteWalletWriter.Set(command, 18, row.CreatedAtMs);
-        SqliteWalletWriter.Set(command, 19, row.UpdatedAtMs);
-        SqliteWalletWriter.Set(command, 20, row.History);
-        SqliteWalletWriter.Set(command, 21, row.ApiKeyId);
-        SqliteWalletWriter.Set(command, 22, row.IdempotencyKey);
-        SqliteWalletWriter.Set(command, 23, row.RequestHash);
+        command.Set(0, row.Id);
+        command.Set(1, row.ChainId);
+        command.Set(2, row.From);
+        command.Set(3, row.To);
+        command.Set(4, row.Value);
+        command.Set(5, row.Data);
+        command.Set(6, row.Nonce);
+        command.Set(7, row.GasLimit);
+        command.Set(8, row.MaxFeeCap);
+        command.Set(9, row.MaxPriorityFeeCap);
+        command.Set(10, row.GasPriceCap);
+        command.Set(11, row.Status);
+        command.Set(12, row.Hash);
+        command.Set(13, row.Receipt);
+        command.Set(14, row.ErrorCode);
+        command.Set(15, row.ErrorMessage);
+        command.Set(16, row.ErrorData);
+        command.Set(17, row.CancelRequested);
+        command.Set(18, row.CreatedAtMs);
+        command.Set(19, row.UpdatedAtMs);
+        command.Set(20, row.History);
+        command.Set(21, row.ApiKeyId);
+        command.Set(22, row.IdempotencyKey);
+        command.Set(23, row.RequestHash);
     }
 
     private static List<(TransactionRow Row, WalletTransaction Transaction)> Assemble(SqliteCommand command)

@@ -1,48 +1,40 @@
 using Microsoft.Data.Sqlite;
+using WalletGrains.Runtime;
 
 namespace WalletGrains.Grains.Storage;
 
 /// <summary>
-/// The wallet store's prepared commands on the process-wide SQLite writer connection of its file
+/// The wallet store's prepared statements on the process-wide SQLite writer connection of its file
 /// (<see cref="Runtime.SqliteWriter"/>, shared with the runtime's grain state and reminders). Created once per writer
-/// connection as an attachment and disposed with it; commands are prepared once per SQL text and reused, their
-/// parameters set by position. Valid only inside a write.
+/// connection as an attachment and disposed with it; statements are prepared once per SQL text and reused, their
+/// parameters set by position (<see cref="SqliteStatement"/>). Valid only inside a write.
 /// </summary>
 internal sealed class SqliteWalletWriter(SqliteConnection connection) : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The prepared command for <paramref name="sql"/> with parameters named <paramref name="parameters"/> (created
+    /// The prepared statement for <paramref name="sql"/> with parameters named <paramref name="parameters"/> (created
     /// once; callers set values by position).
     /// </summary>
-    public SqliteCommand Command(string sql, params string[] parameters)
+    public SqliteStatement Command(string sql, params string[] parameters)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        if (!_statements.TryGetValue(sql, out var statement))
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameters)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-
-            _commands.Add(sql, command);
+            statement = new SqliteStatement(connection, sql, parameters);
+            _statements.Add(sql, statement);
         }
 
-        return command;
+        return statement;
     }
-
-    /// <summary>Sets a parameter, mapping null to SQL NULL.</summary>
-    public static void Set(SqliteCommand command, int index, object? value) => command.Parameters[index].Value = value ?? DBNull.Value;
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        foreach (var statement in _statements.Values)
         {
-            command.Dispose();
+            statement.Dispose();
         }
 
-        _commands.Clear();
+        _statements.Clear();
     }
 }

@@ -44,11 +44,11 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
         {
             var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
             var command = writer.Command(UpsertSql, "$chain", "$address", "$tokens", "$created");
-            SqliteWalletWriter.Set(command, 0, row.ChainId);
-            SqliteWalletWriter.Set(command, 1, row.Address);
-            SqliteWalletWriter.Set(command, 2, row.Tokens);
-            SqliteWalletWriter.Set(command, 3, row.CreatedAtMs);
-            var created = (long)command.ExecuteScalar()!;
+            command.Set(0, row.ChainId);
+            command.Set(1, row.Address);
+            command.Set(2, row.Tokens);
+            command.Set(3, row.CreatedAtMs);
+            var created = command.ExecuteScalarInt64() ?? throw new InvalidOperationException("The watch upsert returned no row.");
             return (row with { CreatedAtMs = created }).ToWatch();
         });
     }
@@ -84,8 +84,8 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
         {
             var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
             var command = writer.Command(RemoveSql, "$chain", "$address");
-            SqliteWalletWriter.Set(command, 0, chain);
-            SqliteWalletWriter.Set(command, 1, lower);
+            command.Set(0, chain);
+            command.Set(1, lower);
             return command.ExecuteNonQuery() > 0;
         });
     }

@@ -336,7 +336,7 @@ public sealed class SqliteWriter : IDisposable
 public sealed class SqliteWriteContext
 {
     private readonly Dictionary<Type, IDisposable> _attachments = [];
-    private readonly Dictionary<string, SqliteCommand> _control = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _control = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
 
     internal SqliteWriteContext()
@@ -372,14 +372,13 @@ public sealed class SqliteWriteContext
     /// <summary>Runs transaction control and pragmas on prepared commands of their own, apart from any attachment.</summary>
     internal void Execute(string sql)
     {
-        if (!_control.TryGetValue(sql, out var command))
+        if (!_control.TryGetValue(sql, out var statement))
         {
-            command = Connection.CreateCommand();
-            command.CommandText = sql;
-            _control.Add(sql, command);
+            statement = new SqliteStatement(Connection, sql);
+            _control.Add(sql, statement);
         }
 
-        command.ExecuteNonQuery();
+        statement.ExecuteNonQuery();
     }
 
     internal void Close()
@@ -389,9 +388,9 @@ public sealed class SqliteWriteContext
             attachment.Dispose();
         }
 
-        foreach (var command in _control.Values)
+        foreach (var statement in _control.Values)
         {
-            command.Dispose();
+            statement.Dispose();
         }
 
         _attachments.Clear();
