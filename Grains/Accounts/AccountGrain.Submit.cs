@@ -9,6 +9,9 @@ namespace WalletGrains.Grains.Accounts;
 /// <summary>The send path of <see cref="AccountGrain"/>: checks, nonces, signatures, one durable write, broadcast.</summary>
 public sealed partial class AccountGrain
 {
+    /// <summary>The batch size from which a turn signs on every core (see <see cref="SignAllAsync"/>): at least 8 signatures a run.</summary>
+    private const int ParallelSigningMinimum = 16;
+
     /// <summary>The oldest balance a send batch screens with (the poll refreshes it every PollInterval while anything is pending).</summary>
     private TimeSpan BalanceMaxAge => TimeSpan.FromTicks(Math.Max(_chain.Options.PollInterval.Ticks * 5, TimeSpan.FromSeconds(5).Ticks));
 
@@ -118,14 +121,16 @@ public sealed partial class AccountGrain
         var nextNonce = _account.NextNonce;
         var queueing = _live.QueuedCount > 0;
         var inFlight = _live.InFlightCount;
-        var changes = new AccountChanges();
-        var acceptedByKey = new Dictionary<(string, string), WalletTransaction>();
+        var accepted = new List<AcceptedSend>();
+        var acceptedByKey = new Dictionary<(string, string), int>();
+        var repeats = new List<(int Index, int Earlier)>();
         foreach (var i in fresh)
         {
             var c = commands[i];
             if (c.IdempotencyKey is { } k && c.ApiKeyId is { } a && acceptedByKey.TryGetValue((a, k), out var earlier))
             {
-                outcomes[i] = earlier.RequestHash == c.RequestHash ? SendOutcome.Accepted(earlier, replayed: true) : IdempotencyConflict(k);
+                // Answered once the earlier send's record exists, below.
+                repeats.Add((i, earlier));
                 continue;
             }
 
@@ -187,19 +192,33 @@ public sealed partial class AccountGrain
                 continue;
             }
 
-            var tx = BuildTransaction(c, nextNonce, gasLimit, fees);
-            var signed = await SignAsync(tx, ct);
             var status = !queueing && inFlight < _chain.Options.MaxInFlight && _account.PausedReason is null ? TransactionStatus.Submitted : TransactionStatus.Queued;
             queueing |= status == TransactionStatus.Queued;
             inFlight += status == TransactionStatus.Submitted ? 1 : 0;
-            var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed.Hash, signed.Raw, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, fees.GasPrice,
-                now, status == TransactionStatus.Submitted ? now : null);
-            var record = new WalletTransaction(
-                NewTransactionId(), _chain.ChainId, _address, c.To, c.Value, c.Data, nextNonce, gasLimit,
-                c.MaxFeePerGas, c.MaxPriorityFeePerGas, c.GasPrice, status, signed.Hash, [attempt], null, null, false,
-                now, now, [new StatusChange(status, now, null)], c.ApiKeyId, c.IdempotencyKey, c.RequestHash);
+            if (c.IdempotencyKey is { } key && c.ApiKeyId is { } apiKeyId)
+            {
+                acceptedByKey[(apiKeyId, key)] = accepted.Count;
+            }
+
+            accepted.Add(new AcceptedSend(i, BuildTransaction(c, nextNonce, gasLimit, fees), fees, status));
             nextNonce++;
             committedCost += cost;
+        }
+
+        // Every nonce is decided; only the signatures are missing. A large batch is signed on all cores.
+        var signed = await SignAllAsync(accepted, ct);
+        var changes = new AccountChanges();
+        var records = new WalletTransaction[accepted.Count];
+        for (var n = 0; n < accepted.Count; n++)
+        {
+            var (i, tx, fees, status) = accepted[n];
+            var c = commands[i];
+            var attempt = new TransactionAttempt(0, TransactionAttempt.Original, signed[n].Hash, signed[n].Raw, fees.MaxFeePerGas, fees.MaxPriorityFeePerGas, fees.GasPrice,
+                now, status == TransactionStatus.Submitted ? now : null);
+            var record = new WalletTransaction(
+                NewTransactionId(), _chain.ChainId, _address, c.To, c.Value, c.Data, tx.Nonce, tx.GasLimit,
+                c.MaxFeePerGas, c.MaxPriorityFeePerGas, c.GasPrice, status, signed[n].Hash, [attempt], null, null, false,
+                now, now, [new StatusChange(status, now, null)], c.ApiKeyId, c.IdempotencyKey, c.RequestHash);
             changes.Inserted.Add(record);
             if (status == TransactionStatus.Submitted)
             {
@@ -211,10 +230,18 @@ public sealed partial class AccountGrain
             if (c.IdempotencyKey is { } key && c.ApiKeyId is { } apiKeyId)
             {
                 changes.IdempotencyKeys.Add(new IdempotencyRecord(apiKeyId, key, c.RequestHash, record.Id, now));
-                acceptedByKey[(apiKeyId, key)] = record;
             }
 
+            records[n] = record;
             outcomes[i] = SendOutcome.Accepted(record);
+        }
+
+        foreach (var (i, earlier) in repeats)
+        {
+            var c = commands[i];
+            outcomes[i] = records[earlier].RequestHash == c.RequestHash
+                ? SendOutcome.Accepted(records[earlier], replayed: true)
+                : IdempotencyConflict(c.IdempotencyKey!);
         }
 
         if (changes.Inserted.Count > 0)
@@ -330,4 +357,45 @@ public sealed partial class AccountGrain
         var signature = await _keys.SignHashAsync(_address, TransactionSigner.GetSigningHash(tx), ct);
         return TransactionSigner.Attach(tx, signature, _address);
     }
+
+    /// <summary>
+    /// Signs a batch's transactions, in order. From <see cref="ParallelSigningMinimum"/> transactions on, the batch is
+    /// cut into one run per core and the runs after the first are signed on the thread pool while this turn signs the
+    /// first: a signature is most of a send's CPU, and a burst to one account otherwise signs it on one core while the
+    /// others wait for the turn. The runs touch no grain state (the key store is thread-safe); the turn resumes when
+    /// all are done, and a failure fails the batch before anything is written.
+    /// </summary>
+    private async Task<SignedTransaction[]> SignAllAsync(List<AcceptedSend> batch, CancellationToken ct)
+    {
+        var signed = new SignedTransaction[batch.Count];
+        var runs = Math.Min(Environment.ProcessorCount, batch.Count / (ParallelSigningMinimum / 2));
+        if (batch.Count < ParallelSigningMinimum || runs < 2)
+        {
+            await SignRunAsync(0, batch.Count);
+            return signed;
+        }
+
+        var others = new Task[runs - 1];
+        for (var r = 1; r < runs; r++)
+        {
+            var (from, to) = (batch.Count * r / runs, batch.Count * (r + 1) / runs);
+            others[r - 1] = Task.Run(() => SignRunAsync(from, to), ct);
+        }
+
+        // Started here, it signs the first run on this thread before the await; all runs are awaited, so none fails unseen.
+        var first = SignRunAsync(0, batch.Count / runs);
+        await Task.WhenAll([first, .. others]);
+        return signed;
+
+        async Task SignRunAsync(int from, int to)
+        {
+            for (var n = from; n < to; n++)
+            {
+                signed[n] = await SignAsync(batch[n].Transaction, ct);
+            }
+        }
+    }
+
+    /// <summary>A send that passed its checks: its index in the batch, its transaction (nonce decided), fees and first status.</summary>
+    private readonly record struct AcceptedSend(int Index, Transaction Transaction, TransactionFees Fees, string Status);
 }
