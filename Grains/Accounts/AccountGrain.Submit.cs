@@ -369,8 +369,9 @@ public sealed partial class AccountGrain
     private async Task<SignedTransaction[]> SignAllAsync(List<AcceptedSend> batch, CancellationToken ct)
     {
         var signed = new SignedTransaction[batch.Count];
+        // At least half the minimum per run, so a batch below the minimum (or a single core) makes one run.
         var runs = Math.Min(Environment.ProcessorCount, batch.Count / (ParallelSigningMinimum / 2));
-        if (batch.Count < ParallelSigningMinimum || runs < 2)
+        if (runs < 2)
         {
             await SignRunAsync(0, batch.Count);
             return signed;

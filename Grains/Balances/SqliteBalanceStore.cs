@@ -75,8 +75,7 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
         var now = write.At.ToUnixTimeMilliseconds();
         return _file.WriteAsync(context =>
         {
-            var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
-            var delete = writer.Command(DeleteSql, "$chain", "$address", "$token");
+            var delete = context.Statement(DeleteSql, "$chain", "$address", "$token");
             foreach (var key in write.Removals)
             {
                 delete.Set(0, chain);
@@ -85,7 +84,7 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
                 delete.ExecuteNonQuery();
             }
 
-            var upsert = writer.Command(UpsertSql, "$chain", "$address", "$token", "$balance", "$block", "$now");
+            var upsert = context.Statement(UpsertSql, "$chain", "$address", "$token", "$balance", "$block", "$now");
             foreach (var entry in write.Upserts)
             {
                 upsert.Set(0, chain);
@@ -97,7 +96,7 @@ public sealed class SqliteBalanceStore : IBalanceStore, IDisposable
                 upsert.ExecuteNonQuery();
             }
 
-            var head = writer.Command(HeadSql, "$chain", "$block", "$now");
+            var head = context.Statement(HeadSql, "$chain", "$block", "$now");
             head.Set(0, chain);
             head.Set(1, block);
             head.Set(2, now);

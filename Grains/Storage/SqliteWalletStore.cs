@@ -117,7 +117,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return Task.FromException<AccountRecord>(ex);
         }
 
-        return WriteAsync(writer => Commit(writer, plan));
+        return _file.WriteAsync(writer => Commit(writer, plan));
     }
 
     /// <inheritdoc />
@@ -265,9 +265,9 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return Task.FromException(ex);
         }
 
-        return WriteAsync(writer =>
+        return _file.WriteAsync(writer =>
         {
-            var command = writer.Command(InsertApiKeySql, "$id", "$hash", "$role", "$allowed", "$created", "$revoked");
+            var command = writer.Statement(InsertApiKeySql, "$id", "$hash", "$role", "$allowed", "$created", "$revoked");
             command.Set(0, row.Id);
             command.Set(1, row.KeyHash);
             command.Set(2, row.Role);
@@ -317,7 +317,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
         return rows.Count == 0
             ? Task.FromResult<IReadOnlyList<WalletEvent>>([])
-            : WriteAsync<IReadOnlyList<WalletEvent>>(writer => InsertEvents(writer, rows));
+            : _file.WriteAsync<IReadOnlyList<WalletEvent>>(writer => InsertEvents(writer, rows));
     }
 
     /// <inheritdoc />
@@ -374,16 +374,12 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Runs <paramref name="write"/> on the shared writer connection inside a savepoint of the next group transaction; completes after COMMIT.</summary>
-    private Task<T> WriteAsync<T>(Func<SqliteWalletWriter, T> write) =>
-        _file.WriteAsync(context => write(context.Attachment(static connection => new SqliteWalletWriter(connection))));
-
     /// <summary>One commit inside its savepoint on the writer thread; throwing undoes it (SQLite order = plan order).</summary>
-    private static AccountRecord Commit(SqliteWalletWriter writer, WalletWritePlan plan)
+    private static AccountRecord Commit(SqliteWriteContext writer, WalletWritePlan plan)
     {
         SwapAccountVersion(writer, plan);
 
-        var update = writer.Command(
+        var update = writer.Statement(
             UpdateTransactionSql,
             "$status", "$hash", "$receipt", "$error_code", "$error_message", "$error_data", "$cancel", "$updated", "$history", "$id", "$chain", "$from");
         foreach (var row in plan.Updated)
@@ -418,7 +414,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
 
         if (plan.SubmittedMarks.Count > 0)
         {
-            var mark = writer.Command(MarkSubmittedSql, "$at", "$tx", "$seq");
+            var mark = writer.Statement(MarkSubmittedSql, "$at", "$tx", "$seq");
             foreach (var m in plan.SubmittedMarks)
             {
                 mark.Set(0, m.AtMs);
@@ -428,7 +424,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             }
         }
 
-        var insert = writer.Command(InsertTransactionSql, TransactionParameters);
+        var insert = writer.Statement(InsertTransactionSql, TransactionParameters);
         foreach (var row in plan.Inserted)
         {
             BindTransaction(insert, row);
@@ -444,7 +440,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             }
         }
 
-        var attempt = writer.Command(InsertAttemptSql, "$tx", "$seq", "$kind", "$hash", "$raw", "$max_fee", "$max_priority", "$gas_price", "$signed", "$submitted");
+        var attempt = writer.Statement(InsertAttemptSql, "$tx", "$seq", "$kind", "$hash", "$raw", "$max_fee", "$max_priority", "$gas_price", "$signed", "$submitted");
         foreach (var row in plan.Attempts)
         {
             attempt.Set(0, row.TransactionId);
@@ -472,7 +468,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             }
         }
 
-        var idempotency = writer.Command(InsertIdempotencySql, "$api_key", "$key", "$request_hash", "$tx", "$created");
+        var idempotency = writer.Statement(InsertIdempotencySql, "$api_key", "$key", "$request_hash", "$tx", "$created");
         foreach (var key in plan.IdempotencyKeys)
         {
             idempotency.Set(0, key.ApiKeyId);
@@ -504,18 +500,18 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     /// Gives the rows the next ids from event_counter, in order, and inserts them. The single writer serialises id
     /// assignment and commit, so events become visible in id order; a write undone to its savepoint takes its ids back.
     /// </summary>
-    private static List<WalletEvent> InsertEvents(SqliteWalletWriter writer, List<EventRow> rows)
+    private static List<WalletEvent> InsertEvents(SqliteWriteContext writer, List<EventRow> rows)
     {
         if (rows.Count == 0)
         {
             return [];
         }
 
-        var advance = writer.Command(AdvanceEventCounterSql, "$count");
+        var advance = writer.Statement(AdvanceEventCounterSql, "$count");
         advance.Set(0, (long)rows.Count);
         var first = (advance.ExecuteScalarInt64() ?? throw new InvalidOperationException("The event_counter row is missing.")) - rows.Count + 1;
 
-        var insert = writer.Command(InsertEventSql, "$id", "$type", "$created", "$chain", "$removed", "$data");
+        var insert = writer.Statement(InsertEventSql, "$id", "$type", "$created", "$chain", "$removed", "$data");
         var events = new List<WalletEvent>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -534,11 +530,11 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
     }
 
     /// <summary>The compare-and-swap on the account row: insert at version 1, or update guarded by the expected version.</summary>
-    private static void SwapAccountVersion(SqliteWalletWriter writer, WalletWritePlan plan)
+    private static void SwapAccountVersion(SqliteWriteContext writer, WalletWritePlan plan)
     {
         var command = plan.ExpectedVersion == 0
-            ? writer.Command(InsertAccountSql, "$chain", "$address", "$nonce", "$paused", "$now")
-            : writer.Command(UpdateAccountSql, "$chain", "$address", "$nonce", "$paused", "$now", "$expected");
+            ? writer.Statement(InsertAccountSql, "$chain", "$address", "$nonce", "$paused", "$now")
+            : writer.Statement(UpdateAccountSql, "$chain", "$address", "$nonce", "$paused", "$now", "$expected");
         command.Set(0, plan.ChainId);
         command.Set(1, plan.Address);
         command.Set(2, plan.NextNonce);
@@ -554,7 +550,7 @@ public sealed class SqliteWalletStore : IWalletStore, IAsyncDisposable, IDisposa
             return;
         }
 
-        var version = writer.Command(AccountVersionSql, "$chain", "$address");
+        var version = writer.Statement(AccountVersionSql, "$chain", "$address");
         version.Set(0, plan.ChainId);
         version.Set(1, plan.Address);
         throw WalletStoreConflicts.StaleVersion(plan, version.ExecuteScalarInt64());

@@ -42,8 +42,7 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
 
         return _file.WriteAsync(context =>
         {
-            var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
-            var command = writer.Command(UpsertSql, "$chain", "$address", "$tokens", "$created");
+            var command = context.Statement(UpsertSql, "$chain", "$address", "$tokens", "$created");
             command.Set(0, row.ChainId);
             command.Set(1, row.Address);
             command.Set(2, row.Tokens);
@@ -82,8 +81,7 @@ public sealed class SqliteWatchStore : IWatchStore, IDisposable
         var lower = address.ToLowerHex();
         return _file.WriteAsync(context =>
         {
-            var writer = context.Attachment(static connection => new SqliteWalletWriter(connection));
-            var command = writer.Command(RemoveSql, "$chain", "$address");
+            var command = context.Statement(RemoveSql, "$chain", "$address");
             command.Set(0, chain);
             command.Set(1, lower);
             return command.ExecuteNonQuery() > 0;

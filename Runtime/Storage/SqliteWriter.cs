@@ -331,12 +331,12 @@ public sealed class SqliteWriter : IDisposable
 
 /// <summary>
 /// The writer connection as a work item of <see cref="SqliteWriter.WriteAsync{T}"/> sees it; valid only while that
-/// item runs. Users keep their prepared commands in a per-connection attachment, dropped when the connection closes.
+/// item runs. Its prepared statements (<see cref="Statement"/>) and users' attachments last until the connection closes.
 /// </summary>
 public sealed class SqliteWriteContext
 {
     private readonly Dictionary<Type, IDisposable> _attachments = [];
-    private readonly Dictionary<string, SqliteStatement> _control = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
 
     internal SqliteWriteContext()
@@ -369,17 +369,24 @@ public sealed class SqliteWriteContext
 
     internal void Open(SqliteConnection connection) => _connection = connection;
 
-    /// <summary>Runs transaction control and pragmas on prepared commands of their own, apart from any attachment.</summary>
-    internal void Execute(string sql)
+    /// <summary>
+    /// The writer connection's prepared statement for <paramref name="sql"/>, its parameters named by
+    /// <paramref name="parameters"/> in the order the caller sets them (see <see cref="SqliteStatement"/>); prepared on
+    /// first use and kept until the connection closes.
+    /// </summary>
+    public SqliteStatement Statement(string sql, params string[] parameters)
     {
-        if (!_control.TryGetValue(sql, out var statement))
+        if (!_statements.TryGetValue(sql, out var statement))
         {
-            statement = new SqliteStatement(Connection, sql);
-            _control.Add(sql, statement);
+            statement = new SqliteStatement(Connection, sql, parameters);
+            _statements.Add(sql, statement);
         }
 
-        statement.ExecuteNonQuery();
+        return statement;
     }
+
+    /// <summary>Runs transaction control and pragmas.</summary>
+    internal void Execute(string sql) => Statement(sql).ExecuteNonQuery();
 
     internal void Close()
     {
@@ -388,13 +395,13 @@ public sealed class SqliteWriteContext
             attachment.Dispose();
         }
 
-        foreach (var statement in _control.Values)
+        foreach (var statement in _statements.Values)
         {
             statement.Dispose();
         }
 
         _attachments.Clear();
-        _control.Clear();
+        _statements.Clear();
         _connection?.Dispose();
         _connection = null;
     }
