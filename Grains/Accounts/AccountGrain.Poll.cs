@@ -460,7 +460,7 @@ public sealed partial class AccountGrain
         var items = attempts.Select(a => batch.Add(EthRequests.SendRawTransaction(a.Raw.Span))).ToList();
         try
         {
-            await _chain.Rpc.SendBatchAsync(batch, cancellationToken: ct);
+            await _chain.Broadcasts.SendBatchAsync(batch, cancellationToken: ct);
         }
         catch (RpcException e)
         {

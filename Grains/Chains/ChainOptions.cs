@@ -78,6 +78,17 @@ public sealed class ChainOptions
     /// </summary>
     public int MaxConcurrentRpcRequests { get; set; } = 32;
 
+    /// <summary>
+    /// JSON-RPC POSTs carrying broadcasts (<c>eth_sendRawTransaction</c>) in flight to this chain's node at once, counted
+    /// apart from <see cref="MaxConcurrentRpcRequests"/>. Broadcasts made meanwhile, by any account, wait and go together
+    /// as one batch when one comes back; each account still has one batch out at a time, in nonce order. A node
+    /// validates every transaction it is sent as it arrives (anvil about 0.3 ms of CPU each): with one POST at a time
+    /// that work takes one of its threads, not all of them, while the silo answers sends beside it. 0 sends them like
+    /// every other call (<see cref="MaxConcurrentRpcRequests"/>). Session 32 of the send benchmark
+    /// (bench/WalletGrains.Bench.Send/README.md).
+    /// </summary>
+    public int MaxConcurrentBroadcasts { get; set; } = 1;
+
     /// <summary>The event monitor of this chain (<c>Wallet:Chains:N:Monitor:*</c>, see <see cref="Monitoring.ChainMonitorOptions"/>).</summary>
     public Monitoring.ChainMonitorOptions Monitor { get; set; } = new();
 

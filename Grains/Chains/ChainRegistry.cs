@@ -73,7 +73,14 @@ public sealed class ChainRegistry : IChainRegistry, IDisposable
                     MaxConcurrentRequests = chain.MaxConcurrentRpcRequests,
                     MaxRequestBytes = chain.MaxRpcRequestBytes,
                 });
-                var context = new ChainContext(chain, rpc, new FeeEstimator(rpc, chain, time, feeOptions));
+                // Broadcasts queue on a client of their own (MaxConcurrentBroadcasts), on the same connections.
+                var broadcasts = chain.MaxConcurrentBroadcasts == 0 ? null : new EthRpcClient(http, new RpcClientOptions(urls[0])
+                {
+                    Timeout = timeout,
+                    MaxConcurrentRequests = chain.MaxConcurrentBroadcasts,
+                    MaxRequestBytes = chain.MaxRpcRequestBytes,
+                });
+                var context = new ChainContext(chain, rpc, new FeeEstimator(rpc, chain, time, feeOptions), broadcasts);
                 _chains.Add((context, http));
                 _byId.Add(chain.ChainId, context);
             }
@@ -154,6 +161,7 @@ public sealed class ChainRegistry : IChainRegistry, IDisposable
         foreach (var (context, http) in _chains)
         {
             context.Rpc.Dispose();
+            context.Broadcasts.Dispose();
             http.Dispose();
         }
 

@@ -72,6 +72,11 @@ public sealed class WalletOptionsValidator : IValidateOptions<WalletOptions>
                 problems.Add($"{key}:MaxConcurrentRpcRequests is {I(chain.MaxConcurrentRpcRequests)}; it must be 0 (no limit) or more.");
             }
 
+            if (chain.MaxConcurrentBroadcasts < 0)
+            {
+                problems.Add($"{key}:MaxConcurrentBroadcasts is {I(chain.MaxConcurrentBroadcasts)}; it must be 0 (no limit of its own) or more.");
+            }
+
             if (chain.MaxInFlight < 1)
             {
                 problems.Add($"{key}:MaxInFlight is {I(chain.MaxInFlight)}; it must be at least 1.");

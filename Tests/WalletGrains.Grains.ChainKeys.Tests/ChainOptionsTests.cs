@@ -106,6 +106,7 @@ public sealed class ChainOptionsTests
         { "Wallet:Chains:0:MaxFeePerGasCap", "1" + new string('0', 80), "is not a decimal number of wei below 2^256" },
         { "Wallet:Chains:0:MaxInFlight", "0", "Wallet:Chains:0:MaxInFlight is 0" },
         { "Wallet:Chains:0:MaxConcurrentRpcRequests", "-1", "Wallet:Chains:0:MaxConcurrentRpcRequests is -1" },
+        { "Wallet:Chains:0:MaxConcurrentBroadcasts", "-1", "Wallet:Chains:0:MaxConcurrentBroadcasts is -1" },
         { "Wallet:Chains:0:BumpAfter", "00:00:00", "Wallet:Chains:0:BumpAfter is 00:00:00" },
         { "Wallet:Chains:0:PollInterval", "-00:00:01", "Wallet:Chains:0:PollInterval is -00:00:01" },
         { "Wallet:Chains:0:RpcTimeout", "00:00:00", "Wallet:Chains:0:RpcTimeout is 00:00:00" },

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using WalletGrains.Ethereum.Model;
+using WalletGrains.Ethereum.Keys;
 using WalletGrains.Ethereum.Rpc;
+using WalletGrains.Ethereum.Signing;
 using WalletGrains.Grains.Chains;
 using WalletGrains.Runtime.Testing;
 using WalletGrains.Testing;
@@ -138,6 +140,58 @@ public sealed class ChainRegistryTests(ChainAnvilFixture chain)
         var (posts, merged) = rpc.QueueCounts;
         Assert.True(merged >= 1, $"{posts} POSTs, none merged");
         Assert.InRange(posts, 2, 10);
+    }
+
+    /// <summary>
+    /// Broadcasts have a client of their own with <c>MaxConcurrentBroadcasts</c> POSTs in flight (default 1): forty signed
+    /// transactions from ten senders, each sender's four sent at once as their own batch, go out in a few merged POSTs,
+    /// every one is accepted, and anvil holds all forty. With 0 they go through the chain's client like every call.
+    /// </summary>
+    [Fact]
+    public async Task Broadcasts_of_many_senders_share_posts_on_a_client_of_their_own()
+    {
+        // An anvil of its own: the forty stay in its pool, out of the way of the shared chain's fee tests.
+        var ct = TestContext.Current.CancellationToken;
+        await using var anvil = await AnvilProcess.StartAsync(new AnvilOptions { NoMining = true }, ct);
+        var options = Options(anvil.ChainId, anvil.RpcUrl.ToString());
+        using var registry = new ChainRegistry(options, new FakeTimeProvider());
+        var context = registry.Chains[0];
+        Assert.NotSame(context.Rpc, context.Broadcasts);
+        Assert.Equal(1, context.Broadcasts.Options.MaxConcurrentRequests);
+
+        var signers = Enumerable.Range(0, 10).Select(_ => new PrivateKeySigner(PrivateKeyGenerator.Generate())).ToList();
+        foreach (var signer in signers)
+        {
+            await anvil.RequestAsync("anvil_setBalance", signer.Address.ToLowerHex(), (Wei.WeiPerEther * 10UL).ToHexQuantity());
+        }
+
+        var sink = Address.FromPrivateKey(PrivateKeyGenerator.Generate());
+        var batches = signers.Select(signer =>
+        {
+            var batch = new RpcBatch();
+            var items = Enumerable.Range(0, 4).Select(nonce => batch.Add(EthRequests.SendRawTransaction(signer.Sign(new Eip1559Transaction
+            {
+                ChainId = anvil.ChainId, Nonce = (ulong)nonce, GasLimit = 21_000, To = sink, Value = 1UL,
+                MaxFeePerGas = 200 * Wei.WeiPerGwei, MaxPriorityFeePerGas = Wei.WeiPerGwei,
+            }).Raw.Span))).ToList();
+            return (batch, items);
+        }).ToList();
+        await Task.WhenAll(batches.Select(b => context.Broadcasts.SendBatchAsync(b.batch, cancellationToken: ct)));
+
+        Assert.All(batches.SelectMany(b => b.items), item => Assert.Null(item.Error));
+        var (posts, merged) = context.Broadcasts.QueueCounts;
+        Assert.True(merged >= 1, $"{posts} POSTs, none merged");
+        Assert.InRange(posts, 2, 9);
+        Assert.Equal((0L, 0L), context.Rpc.QueueCounts);
+        Assert.Equal(40UL, ChainAnvilFixture.Quantity((await anvil.RequestAsync("txpool_status"))!["pending"]));
+        foreach (var signer in signers)
+        {
+            signer.Dispose();
+        }
+
+        options.Chains[0].MaxConcurrentBroadcasts = 0;
+        using var unqueued = new ChainRegistry(options, new FakeTimeProvider());
+        Assert.Same(unqueued.Chains[0].Rpc, unqueued.Chains[0].Broadcasts);
     }
 
     private static WalletOptions Options(ulong chainId, params string[] urls) => new()
