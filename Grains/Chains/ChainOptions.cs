@@ -82,10 +82,10 @@ public sealed class ChainOptions
     /// JSON-RPC POSTs carrying broadcasts (<c>eth_sendRawTransaction</c>) in flight to this chain's node at once, counted
     /// apart from <see cref="MaxConcurrentRpcRequests"/>. Broadcasts made meanwhile, by any account, wait and go together
     /// as one batch when one comes back; each account still has one batch out at a time, in nonce order. A node
-    /// validates every transaction it is sent as it arrives (anvil about 0.3 ms of CPU each): with one POST at a time
-    /// that work takes one of its threads, not all of them, while the silo answers sends beside it. 0 sends them like
-    /// every other call (<see cref="MaxConcurrentRpcRequests"/>). Session 32 of the send benchmark
-    /// (bench/WalletGrains.Bench.Send/README.md).
+    /// validates every transaction it is sent as it arrives (anvil about 0.3 ms of CPU each); with one POST at a time it
+    /// gets the accounts' first broadcasts one batch after another instead of many at once. On the benchmark's two cores,
+    /// shared with anvil, that took most of the slow requests out of the open loop's cold start (session 32,
+    /// bench/WalletGrains.Bench.Send/README.md). 0 sends them like every other call (<see cref="MaxConcurrentRpcRequests"/>).
     /// </summary>
     public int MaxConcurrentBroadcasts { get; set; } = 1;
 

@@ -14,17 +14,17 @@ public interface IChainRegistry
 /// <summary>One configured chain at run time.</summary>
 public sealed class ChainContext(ChainOptions options, EthRpcClient rpc, IFeeEstimator fees, EthRpcClient? broadcasts = null)
 {
-    /// <summary>
-    /// The client <c>eth_sendRawTransaction</c> goes through: one of its own, whose requests queue and merge behind
-    /// <see cref="ChainOptions.MaxConcurrentBroadcasts"/> POSTs in flight, or <see cref="Rpc"/> itself when that is 0.
-    /// </summary>
-    public EthRpcClient Broadcasts { get; } = broadcasts ?? rpc;
-
     public ChainOptions Options { get; } = options;
 
     public ulong ChainId => Options.ChainId;
 
     public EthRpcClient Rpc { get; } = rpc;
+
+    /// <summary>
+    /// The client <c>eth_sendRawTransaction</c> goes through: one of its own, whose requests queue and merge behind
+    /// <see cref="ChainOptions.MaxConcurrentBroadcasts"/> POSTs in flight, or <see cref="Rpc"/> itself when that is 0.
+    /// </summary>
+    public EthRpcClient Broadcasts { get; } = broadcasts ?? rpc;
 
     public IFeeEstimator Fees { get; } = fees;
 
