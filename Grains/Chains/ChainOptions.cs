@@ -85,7 +85,9 @@ public sealed class ChainOptions
     /// validates every transaction it is sent as it arrives (anvil about 0.3 ms of CPU each); with one POST at a time it
     /// gets the accounts' first broadcasts one batch after another instead of many at once. On the benchmark's two cores,
     /// shared with anvil, that took most of the slow requests out of the open loop's cold start (session 32,
-    /// bench/WalletGrains.Bench.Send/README.md). 0 sends them like every other call (<see cref="MaxConcurrentRpcRequests"/>).
+    /// bench/WalletGrains.Bench.Send/README.md). A node that sits on a broadcast POST holds the chain's next broadcasts
+    /// behind it, for at most <see cref="RpcTimeout"/>; a send's answer never waits for a broadcast, and a cancel (which
+    /// broadcasts in its turn) may. 0 sends them like every other call (<see cref="MaxConcurrentRpcRequests"/>).
     /// </summary>
     public int MaxConcurrentBroadcasts { get; set; } = 1;
 
