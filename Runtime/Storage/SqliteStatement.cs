@@ -22,7 +22,7 @@ public sealed class SqliteStatement : IDisposable
     /// <paramref name="parameters"/> names its parameters ("$name") in the order <see cref="Set(int, long)"/> and
     /// the other setters number them; every parameter the SQL uses must be named.
     /// </summary>
-    public SqliteStatement(SqliteConnection connection, string sql, params string[] parameters)
+    public SqliteStatement(SqliteConnection connection, string sql, params ReadOnlySpan<string> parameters)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrEmpty(sql);

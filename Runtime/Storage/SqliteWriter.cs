@@ -374,7 +374,7 @@ public sealed class SqliteWriteContext
     /// <paramref name="parameters"/> in the order the caller sets them (see <see cref="SqliteStatement"/>); prepared on
     /// first use and kept until the connection closes.
     /// </summary>
-    public SqliteStatement Statement(string sql, params string[] parameters)
+    public SqliteStatement Statement(string sql, params ReadOnlySpan<string> parameters)
     {
         if (!_statements.TryGetValue(sql, out var statement))
         {
